@@ -1,0 +1,61 @@
+/**
+ * The entry point's logic: parse, dispatch, and turn every error into one message and one exit
+ * code. Nothing below this file exits or prints errors itself.
+ */
+import type { Ctx } from './context.js';
+import { parseGlobalArgs, type GlobalOptions } from './argv.js';
+import { EjctlError, Exit } from './errors.js';
+import { COMMANDS } from './commands/registry.js';
+import { loadSettings, type Loaded } from './config/load.js';
+import { describeOrigin, type Settings } from './config/settings.js';
+
+export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
+  try {
+    const opts = parseGlobalArgs(argv);
+    if (opts.help) {
+      const { HELP } = await import('./help.js');
+      ctx.stdout.write(HELP);
+      return Exit.ok;
+    }
+    const name = opts.words[0];
+    const load = name !== undefined && !opts.forceForward ? COMMANDS[name] : undefined;
+    if (load) return await (await load())(ctx, opts);
+    const settings = settingsFor(ctx, opts);
+    const { forwardCommand } = await import('./commands/forward.js');
+    return await forwardCommand(ctx, opts, settings);
+  } catch (err) {
+    return report(ctx, err);
+  }
+}
+
+/** Loads the settings, prints the cfg warnings and, with --verbose, where each value came from. */
+export function settingsFor(ctx: Ctx, opts: GlobalOptions): Settings {
+  const loaded: Loaded = loadSettings(ctx, opts);
+  for (const w of loaded.warnings) ctx.stderr.write(`${w}\n`);
+  if (opts.verbose) ctx.stderr.write(verboseLines(loaded.settings));
+  return loaded.settings;
+}
+
+function verboseLines(s: Settings): string {
+  const o = s.origins;
+  return [
+    `ejctl: cfg ${s.ctlConfigPath}${s.ctlConfigRead ? '' : ' (not found: defaults apply)'}`,
+    `ejctl: node ${s.node} ${describeOrigin(o.ERLANG_NODE)}`,
+    `ejctl: cookie file ${s.cookieFile} ${describeOrigin(o.COOKIE_FILE)}`,
+    `ejctl: install user ${s.installUser?.name ?? '(none)'} ${describeOrigin(o.INSTALLUSER)}`,
+    `ejctl: spool ${s.spoolDir} ${describeOrigin(o.SPOOL_DIR)}`,
+    '',
+  ].join('\n');
+}
+
+export function report(ctx: Pick<Ctx, 'stdout' | 'stderr'>, err: unknown): number {
+  if (err instanceof EjctlError) {
+    if (err.toStdout) ctx.stdout.write(`${err.message}\n`);
+    else ctx.stderr.write(`${err.message.startsWith('ERROR') ? '' : 'ejctl: '}${err.message}\n`);
+    if (err.hint) ctx.stderr.write(`ejctl: ${err.hint}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.stack ?? err.message : String(err);
+  ctx.stderr.write(`ejctl: internal error: ${message}\n`);
+  return 70;
+}

@@ -1,0 +1,59 @@
+/** Finds, reads and parses ejabberdctl.cfg, then resolves the settings. */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import envPaths from 'env-paths';
+import type { Ctx } from '../context.js';
+import { configError } from '../errors.js';
+import { parseCtlConfig, type ParsedCfg } from './cfgParse.js';
+import { resolveSettings, unknownVariables, type LocationFlags, type Settings } from './settings.js';
+import { lookupUser } from '../system/users.js';
+
+export interface Loaded {
+  settings: Settings;
+  warnings: string[];
+}
+
+/** Where things live by default: the system layout, or per-user dirs for a non-root user without one. */
+export function baseLocations(ctx: Pick<Ctx, 'uid' | 'files' | 'env'>): { configDir: string; logsDir: string; spoolDir: string } {
+  if (ctx.uid === 0 || existsSync(ctx.files.systemConfigDir)) {
+    return { configDir: ctx.files.systemConfigDir, logsDir: '/var/log/ejabberd', spoolDir: '/var/lib/ejabberd' };
+  }
+  const paths = envPaths('ejctl', { suffix: '' });
+  return { configDir: paths.config, logsDir: paths.log, spoolDir: paths.data };
+}
+
+export function loadSettings(ctx: Pick<Ctx, 'uid' | 'files' | 'env'>, flags: LocationFlags): Loaded {
+  const base = baseLocations(ctx);
+  const configDir = flags.configDir ?? ctx.env.CONFIG_DIR ?? base.configDir;
+  const explicit = flags.ctlConfig ?? ctx.env.EJABBERDCTL_CONFIG_PATH;
+  const ctlConfigPath = explicit ?? `${configDir}/ejabberdctl.cfg`;
+  const cfg = readCfg(ctlConfigPath, explicit !== undefined, ctx.env);
+  const settings = resolveSettings({
+    flags,
+    env: ctx.env,
+    cfg,
+    ctlConfigPath,
+    base: { ...base, configDir },
+    findUser: (name) => lookupUser(ctx.files, name),
+    currentHome: ctx.env.HOME ?? homedir(),
+  });
+  const warnings = cfg
+    ? unknownVariables(cfg).map(({ name, line }) => `ejctl: warning: ${cfg.file}:${line}: unknown variable ${name} (ignored)`)
+    : [];
+  return { settings, warnings };
+}
+
+function readCfg(path: string, explicit: boolean, env: NodeJS.ProcessEnv): ParsedCfg | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !explicit) return undefined;
+    if (code === 'ENOENT') {
+      throw configError(`${path}: no such file`, 'Check -c/--ctl-config or EJABBERDCTL_CONFIG_PATH.');
+    }
+    throw configError(`${path}: cannot read it (${code ?? String(err)})`, 'Run ejctl as root or as the ejabberd user.');
+  }
+  return parseCtlConfig(text, path, env);
+}

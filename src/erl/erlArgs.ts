@@ -1,0 +1,69 @@
+/**
+ * The Erlang VM arguments every node ejctl starts shares: the distribution settings from the
+ * cfg, ERL_OPTIONS and vm.args. Pure; vm.args is passed in as text.
+ */
+import { isIP } from 'node:net';
+import type { Settings } from '../config/settings.js';
+import { configError } from '../errors.js';
+import { ipToErlangTuple } from '../config/validate.js';
+
+export const ERL = '/usr/bin/erl';
+export const EPMD = '/usr/bin/epmd';
+export const IEX = '/usr/bin/iex';
+export const ERL_LIBS = '/usr/lib/x86_64-linux-gnu';
+
+export type DistSettings = Pick<Settings, 'firewallWindow' | 'inetDistInterface' | 'erlDistPort' | 'erlOptions' | 'vmArgs' | 'origins'>;
+
+/** `-sname` unless the node string holds a dot, as ejabberdctl decides. */
+export function nameFlag(node: string): '-sname' | '-name' {
+  return node.includes('.') ? '-name' : '-sname';
+}
+
+export function distributionArgs(s: DistSettings, vmArgsText: string | undefined): string[] {
+  assertNoSetcookie(s, vmArgsText);
+  const args: string[] = [...s.erlOptions];
+  if (s.firewallWindow) {
+    args.push('-kernel', 'inet_dist_listen_min', String(s.firewallWindow.min), 'inet_dist_listen_max', String(s.firewallWindow.max));
+  }
+  if (s.inetDistInterface) {
+    args.push('-kernel', 'inet_dist_use_interface', ipToErlangTuple(s.inetDistInterface));
+    // An IPv6 interface needs the IPv6 distribution carrier; ejabberdctl leaves this to ERL_OPTIONS.
+    if (isIP(s.inetDistInterface) === 6 && !s.erlOptions.includes('-proto_dist')) args.push('-proto_dist', 'inet6_tcp');
+  }
+  if (s.erlDistPort !== undefined) args.push('-erl_epmd_port', String(s.erlDistPort), '-start_epmd', 'false');
+  if (vmArgsText !== undefined) args.push('-args_file', s.vmArgs);
+  return args;
+}
+
+/** A cookie on a command line is readable by every local user in `ps`. */
+function assertNoSetcookie(s: DistSettings, vmArgsText: string | undefined): void {
+  if (s.erlOptions.includes('-setcookie')) {
+    throw configError('ERL_OPTIONS holds -setcookie, which shows the cookie to every local user in ps', 'Remove -setcookie from ERL_OPTIONS; ejctl reads the cookie from COOKIE_FILE.');
+  }
+  const line = vmArgsText?.split('\n').findIndex((l) => /(^|\s)-setcookie(\s|$)/.test(l.replace(/#.*/, '')));
+  if (line !== undefined && line >= 0) {
+    throw configError(`${s.vmArgs}:${line + 1}: -setcookie shows the cookie to every local user in ps`, 'Remove the line; ejctl reads the cookie from COOKIE_FILE.');
+  }
+}
+
+/** The environment ejabberdctl exports to every node it starts. */
+export function exportedEnv(s: Settings, crashDump: string): Record<string, string> {
+  const env: Record<string, string> = {
+    EJABBERD_CONFIG_PATH: s.ejabberdConfigPath,
+    EJABBERD_LOG_PATH: s.logPath,
+    ERL_CRASH_DUMP: crashDump,
+    ERL_INETRC: `${s.configDir}/inetrc`,
+    ERL_MAX_PORTS: s.erlMaxPorts,
+    ERL_MAX_ETS_TABLES: s.erlMaxEtsTables,
+    ERL_LIBS,
+  };
+  const optional: [string, string | number | undefined][] = [
+    ['EJABBERD_PID_PATH', s.pidPath],
+    ['ERL_EPMD_ADDRESS', s.erlEpmdAddress],
+    ['ERL_DIST_PORT', s.erlDistPort],
+    ['CONTRIB_MODULES_PATH', s.contribModulesPath],
+    ['CONTRIB_MODULES_CONF_DIR', s.contribModulesConfDir],
+  ];
+  for (const [name, value] of optional) if (value !== undefined) env[name] = String(value);
+  return env;
+}

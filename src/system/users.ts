@@ -1,0 +1,42 @@
+/** Unix users and groups, read from the passwd and group files (Node has no getpwnam). */
+import { readFileSync } from 'node:fs';
+import type { SystemFiles } from '../context.js';
+
+export interface UnixUser {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+function readLines(file: string): string[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n');
+  } catch {
+    return [];
+  }
+}
+
+export function parsePasswd(text: string): UnixUser[] {
+  return text.split('\n').flatMap((line) => {
+    const f = line.split(':');
+    if (f.length < 7 || line.startsWith('#')) return [];
+    return [{ name: f[0] ?? '', uid: Number(f[2]), gid: Number(f[3]), home: f[5] ?? '' }];
+  });
+}
+
+export function lookupUser(files: Pick<SystemFiles, 'passwd'>, name: string): UnixUser | undefined {
+  return parsePasswd(readLines(files.passwd).join('\n')).find((u) => u.name === name);
+}
+
+export function lookupUid(files: Pick<SystemFiles, 'passwd'>, uid: number): UnixUser | undefined {
+  return parsePasswd(readLines(files.passwd).join('\n')).find((u) => u.uid === uid);
+}
+
+export function lookupGroupName(files: Pick<SystemFiles, 'group'>, gid: number): string | undefined {
+  for (const line of readLines(files.group)) {
+    const f = line.split(':');
+    if (Number(f[2]) === gid && f[0]) return f[0];
+  }
+  return undefined;
+}
