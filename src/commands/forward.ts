@@ -1,10 +1,11 @@
 /** Any command ejctl does not handle itself goes to the ejabberd node, as ejabberdctl sends it. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import type { Settings } from '../config/settings.js';
 import { readCookie } from '../cookie/read.js';
 import { buildControlLaunch } from '../erl/controlLaunch.js';
+import { inetrcPath } from '../erl/erlArgs.js';
 import { describePlan } from '../run/plan.js';
 import { runPlan, describeOutcome } from '../run/runner.js';
 import { chooseRunAs, ensureSpoolDir } from '../runAs.js';
@@ -17,13 +18,14 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
   const runAs = chooseRunAs(s, ctx);
   const args = opts.secretStdin ? substituteSecret(opts.words, await readSecret(ctx)) : opts.words;
   const vmArgsText = readOptional(s.vmArgs);
+  const inetrcExists = existsSync(inetrcPath(s));
   if (opts.dryRun) {
-    ctx.stdout.write(describePlan(buildControlLaunch(s, { args, cookie: undefined, runAs, vmArgsText })));
+    ctx.stdout.write(describePlan(buildControlLaunch(s, { args, cookie: undefined, runAs, vmArgsText, inetrcExists })));
     return Exit.ok;
   }
   const cookie = readCookie(s, ctx.uid);
   ensureSpoolDir(s, runAs);
-  const plan = buildControlLaunch(s, { args, cookie, runAs, vmArgsText });
+  const plan = buildControlLaunch(s, { args, cookie, runAs, vmArgsText, inetrcExists });
   const outcome = await runPlan(plan);
   if (outcome.kind !== 'exited') {
     throw new EjctlError(`the Erlang control node ${describeOutcome(outcome)}`, Exit.unreachable);

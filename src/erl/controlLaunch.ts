@@ -14,6 +14,7 @@ export interface ControlRequest {
   /** Whom to run as: INSTALLUSER when ejctl runs as root. */
   runAs: LaunchPlan['user'];
   vmArgsText: string | undefined;
+  inetrcExists: boolean;
 }
 
 export function buildControlLaunch(s: Settings, req: ControlRequest): LaunchPlan {
@@ -30,7 +31,7 @@ export function buildControlLaunch(s: Settings, req: ControlRequest): LaunchPlan
   ];
   const timeoutMs = s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS;
   const env: Record<string, string> = {
-    ...exportedEnv(s, '/dev/null'),
+    ...exportedEnv(s, '/dev/null', req.inetrcExists),
     // A control node's crash dump would hold the cookie: write none.
     ERL_CRASH_DUMP_BYTES: '0',
   };

@@ -47,12 +47,11 @@ function assertNoSetcookie(s: DistSettings, vmArgsText: string | undefined): voi
 }
 
 /** The environment ejabberdctl exports to every node it starts. */
-export function exportedEnv(s: Settings, crashDump: string): Record<string, string> {
+export function exportedEnv(s: Settings, crashDump: string, inetrcExists: boolean): Record<string, string> {
   const env: Record<string, string> = {
     EJABBERD_CONFIG_PATH: s.ejabberdConfigPath,
     EJABBERD_LOG_PATH: s.logPath,
     ERL_CRASH_DUMP: crashDump,
-    ERL_INETRC: `${s.configDir}/inetrc`,
     ERL_MAX_PORTS: s.erlMaxPorts,
     ERL_MAX_ETS_TABLES: s.erlMaxEtsTables,
     ERL_LIBS,
@@ -65,5 +64,10 @@ export function exportedEnv(s: Settings, crashDump: string): Record<string, stri
     ['CONTRIB_MODULES_CONF_DIR', s.contribModulesConfDir],
   ];
   for (const [name, value] of optional) if (value !== undefined) env[name] = String(value);
+  // ejabberdctl exports ERL_INETRC even when the file is missing, and OTP then prints an error
+  // report on stdout; ejctl exports it only when the file is there.
+  if (inetrcExists) env.ERL_INETRC = inetrcPath(s);
   return env;
 }
+
+export const inetrcPath = (s: Pick<Settings, 'configDir'>): string => `${s.configDir}/inetrc`;

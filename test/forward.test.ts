@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupTempDirs } from './helpers/env.js';
+import { startTestNode, type TestNode } from './helpers/node.js';
+
+describe('forwarding to a real ejabberd node', () => {
+  let n: TestNode;
+  beforeAll(async () => {
+    n = await startTestNode();
+  });
+  afterAll(async () => {
+    await n?.stop();
+    cleanupTempDirs();
+  });
+
+  it('status prints what the node prints and exits 0', async () => {
+    const r = await n.ctl(['status']);
+    expect(r.stdout).toBe(`The node ${n.node} is started with status: started\nejabberd 23.01-1 is running in that node\n`);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('--dry-run shows the plan without the cookie and runs nothing', async () => {
+    const r = await n.ctl(['--dry-run', 'register', 'dryrun', 'localhost', 'pw-not-shown']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('"-sname","undefined","-hidden","-nocookie"');
+    expect(r.stdout).not.toContain(n.cookie);
+    expect(r.stdout).not.toContain('pw-not-shown');
+    const check = await n.ctl(['check_account', 'dryrun', 'localhost']);
+    expect(check.exitCode).toBe(1);
+  });
+
+  it('a wrong cookie gives ejabberdctl\'s line and exit 3, and says on stderr the cookie was rejected', async () => {
+    const { tempDir, chownToNodeUser } = await import('./helpers/env.js');
+    const { writeFileMode } = await import('./helpers/node.js');
+    const dir = tempDir();
+    const wrong = `${dir}/wrong.cookie`;
+    writeFileMode(wrong, 'Z'.repeat(10) + 'wrongcookie0123456789abcdefABCDEF', 0o400);
+    chownToNodeUser(wrong);
+    const r = await n.ctl(['--cookie-file', wrong, 'status']);
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout.startsWith(`Failed RPC connection to the node ${n.node}: nodedown\n\nCommands to start an ejabberd node:`)).toBe(true);
+    expect(r.stderr).toContain('rejected the cookie');
+  });
+});
