@@ -7,4 +7,6 @@ import type { GlobalOptions } from '../argv.js';
 
 export type CommandHandler = (ctx: Ctx, opts: GlobalOptions) => Promise<number>;
 
-export const COMMANDS: Record<string, () => Promise<CommandHandler>> = {};
+export const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
+  cookie: () => import('./cookie.js').then((m) => m.run),
+};

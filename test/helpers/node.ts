@@ -72,7 +72,7 @@ export function ejabberdYml(c2sPort: number | undefined): string {
   const listen = c2sPort === undefined
     ? 'listen: []'
     : `listen:\n  -\n    port: ${c2sPort}\n    ip: "127.0.0.1"\n    module: ejabberd_c2s\n    starttls: false\n`;
-  return `hosts:\n  - localhost\nloglevel: warning\n${listen}\nacl:\n  admin:\n    user: admin@localhost\naccess_rules:\n  local:\n    allow: all\n  c2s:\n    allow: all\nauth_method: internal\nauth_password_format: plain\nmodules:\n  mod_adhoc: {}\n  mod_disco: {}\n  mod_roster: {}\n`;
+  return `hosts:\n  - localhost\nloglevel: warning\n${listen}\nacl:\n  admin:\n    user: admin@localhost\naccess_rules:\n  local:\n    allow: all\n  c2s:\n    allow: all\nauth_method: internal\nauth_password_format: plain\nmodules:\n  mod_adhoc: {}\n  mod_admin_extra: {}\n  mod_disco: {}\n  mod_roster: {}\n`;
 }
 
 export async function createTestNodeFiles(opts: NodeOptions = {}): Promise<Omit<TestNode, 'stop'>> {

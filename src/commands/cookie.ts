@@ -1,0 +1,88 @@
+/**
+ * `ejctl cookie init|check|fingerprint|import`: make, check and compare the Erlang cookie. The
+ * cookie is never printed, logged, or put in any argv or environment.
+ */
+import { Command, CommanderError } from 'commander';
+import type { Ctx } from '../context.js';
+import type { GlobalOptions } from '../argv.js';
+import { settingsFor } from '../cli.js';
+import type { Settings } from '../config/settings.js';
+import { cookieError, EjctlError, Exit } from '../errors.js';
+import { checkCookie } from '../cookie/check.js';
+import { cookieFingerprint } from '../cookie/fingerprint.js';
+import { generateCookie } from '../cookie/generate.js';
+import { readCookie } from '../cookie/read.js';
+import { checkJson, checkText } from '../cookie/report.js';
+import { storeCookie, validateImported } from '../cookie/store.js';
+import { readSecret } from '../secret.js';
+
+interface FileOption {
+  file?: string;
+}
+
+export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
+  let exitCode: number = Exit.ok;
+  const settings = (o: FileOption): Settings => {
+    const s = settingsFor(ctx, opts);
+    return o.file === undefined ? s : { ...s, cookieFile: o.file };
+  };
+  const program = cookieProgram(ctx);
+  program.command('init').description('generate a strong cookie and store it (mode 0400, owner INSTALLUSER)')
+    .option('--file <path>', 'where to store it (default: COOKIE_FILE)')
+    .option('--force', 'replace an existing cookie, keeping it as a 0400 backup')
+    .action(async (o: FileOption & { force?: boolean }) => {
+      await storeCookie(settings(o), ctx, { cookie: generateCookie(), force: o.force === true, dryRun: opts.dryRun, verb: 'Created a new cookie' });
+    });
+  program.command('check').description('list every problem of the cookie file; exit 77 when there is one')
+    .option('--file <path>', 'the cookie file to check (default: COOKIE_FILE)')
+    .option('--json', 'print one JSON object')
+    .action((o: FileOption & { json?: boolean }) => {
+      const check = checkCookie(settings(o), ctx);
+      ctx.stdout.write(o.json ? `${JSON.stringify(checkJson(check), null, 2)}\n` : checkText(check));
+      exitCode = check.problems.length === 0 ? Exit.ok : Exit.cookie;
+    });
+  program.command('fingerprint').description('a short hash to compare cookies across hosts without showing them')
+    .option('--file <path>', 'the cookie file (default: COOKIE_FILE)')
+    .action((o: FileOption) => {
+      const s = settings(o);
+      ctx.stdout.write(`${cookieFingerprint(readCookie(s, ctx.uid))}  ${s.cookieFile}\n`);
+    });
+  program.command('import').description('store a cookie read from stdin (one line), e.g. to join a cluster')
+    .option('--file <path>', 'where to store it (default: COOKIE_FILE)')
+    .option('--force', 'replace an existing cookie, keeping it as a 0400 backup')
+    .option('--allow-weak', 'accept a guessable cookie (such as the one Erlang generates)')
+    .action(async (o: FileOption & { force?: boolean; allowWeak?: boolean }) => {
+      const s = settings(o);
+      const cookie = validateImported(await readCookieLine(ctx), o.allowWeak === true, ctx);
+      await storeCookie(s, ctx, { cookie, force: o.force === true, dryRun: opts.dryRun, verb: 'Imported the cookie' });
+    });
+  try {
+    await program.parseAsync(opts.words.slice(1), { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? Exit.ok : Exit.usage;
+    throw err;
+  }
+  return exitCode;
+}
+
+function cookieProgram(ctx: Pick<Ctx, 'stdout' | 'stderr'>): Command {
+  return new Command('ejctl cookie')
+    .description('make, check and compare the Erlang cookie')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void ctx.stdout.write(s), writeErr: (s) => void ctx.stderr.write(s) })
+    .showHelpAfterError('(see ejctl cookie --help)')
+    .helpCommand(false);
+}
+
+/** One line from stdin, or typed at a hidden prompt on a terminal; never echoed. */
+async function readCookieLine(ctx: Pick<Ctx, 'stdin' | 'stderr'>): Promise<string> {
+  try {
+    return await readSecret(ctx);
+  } catch (err) {
+    // readSecret's only usage error is an empty line; say it in this command's words.
+    if (err instanceof EjctlError && err.exitCode === Exit.usage) {
+      throw cookieError('no cookie on stdin; nothing was stored', 'Give the cookie as one line on stdin, e.g. ejctl cookie import < cookie-file');
+    }
+    throw err;
+  }
+}

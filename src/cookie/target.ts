@@ -1,0 +1,112 @@
+/**
+ * What is at a cookie's location before ejctl writes there, looked at without following links:
+ * the directory must not let others swap files, the target must be absent or one plain file.
+ */
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { cookieError } from '../errors.js';
+import { octal } from './inspect.js';
+
+export interface FileOwner {
+  uid: number;
+  gid: number;
+}
+
+/** Identity of the file found at the target, to make sure the one read later is the same. */
+export interface ExistingCookie {
+  dev: number;
+  ino: number;
+}
+
+/** Anything bigger is not a cookie; it is still backed up whole, up to this size. */
+const MAX_BACKUP_BYTES = 64 * 1024;
+
+export function assertDirectorySafe(dir: string): void {
+  let st: Stats;
+  try {
+    st = statSync(dir);
+  } catch (err) {
+    throw cookieError(`cannot use the directory ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'Create it first, or choose another place with --file PATH.');
+  }
+  if (!st.isDirectory()) throw cookieError(`${dir} is not a directory`);
+  if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) {
+    throw cookieError(`${dir} has mode ${octal(st.mode)}: group or others could replace the cookie there`, `chmod go-w ${dir}, or choose another place with --file PATH.`);
+  }
+}
+
+/** undefined when nothing is there; throws for a symlink, a non-file or a file with other names. */
+export function examineTarget(target: string): ExistingCookie | undefined {
+  let st: Stats;
+  try {
+    st = lstatSync(target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw cookieError(`cannot examine ${target} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const fix = 'Remove it yourself after checking what it is, then run the command again.';
+  if (st.isSymbolicLink()) throw cookieError(`${target} is a symbolic link; refusing to write through it (nothing was changed)`, fix);
+  if (!st.isFile()) throw cookieError(`${target} is not a regular file; refusing to replace it (nothing was changed)`, fix);
+  if (st.nlink > 1) throw cookieError(`${target} is a hard link (${st.nlink} names share it); refusing to replace it (nothing was changed)`, fix);
+  return { dev: st.dev, ino: st.ino };
+}
+
+/** The current cookie's bytes, from the very file examined (not one swapped in since). */
+export function readOldCookie(target: string, expected: ExistingCookie): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(target, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (err) {
+    throw cookieError(`cannot read the current cookie ${target} to back it up (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'Run ejctl as root or as the user who owns it.');
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.dev !== expected.dev || st.ino !== expected.ino || !st.isFile() || st.nlink !== 1) {
+      throw cookieError(`${target} changed while ejctl was replacing it; nothing was changed`, 'Run the command again.');
+    }
+    if (st.size > MAX_BACKUP_BYTES) throw cookieError(`${target} holds ${st.size} bytes: not a cookie; refusing to replace it`);
+    const buf = Buffer.alloc(st.size);
+    let done = 0;
+    for (let n = 1; n > 0 && done < buf.length; done += n) n = readSync(fd, buf, done, buf.length - done, done);
+    return buf.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Temp files are named after their target and the writer's pid, so a later run can find them. */
+export function tempPrefix(dir: string, base: string): string {
+  return join(dir, `.${base}.ejctl-tmp-`);
+}
+
+/**
+ * A writer killed between creating its temp file and linking it leaves a complete 0400 file
+ * behind (never a partial cookie in place). Remove those whose writer is gone.
+ */
+export function sweepStaleTemps(dir: string, base: string): void {
+  const prefix = `.${base}.ejctl-tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length))?.[1]);
+    if (!Number.isInteger(pid) || isAlive(pid)) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      /* another writer swept it first */
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

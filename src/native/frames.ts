@@ -1,0 +1,70 @@
+/**
+ * Splits the byte stream of a distribution connection into frames: 2-byte lengths during the
+ * handshake, 4-byte lengths after it (erts/doc: "Distribution Protocol"). Chunks are kept as a
+ * list and joined once per frame, so a frame of tens of MB costs linear time, and a frame above
+ * the limit is refused from its header alone, before its bytes arrive.
+ */
+
+export class FrameTooLarge extends Error {
+  constructor(readonly size: number, readonly limit: number) {
+    super(`the node sent a frame of ${size} bytes, above the limit of ${limit}`);
+  }
+}
+
+export class FrameReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Length of the frame being collected, once its header is read. */
+  private pending: number | undefined;
+
+  constructor(private headerBytes: 2 | 4, private readonly maxFrame: number) {}
+
+  /** After the handshake: 4-byte headers from here on. */
+  setHeaderBytes(n: 2 | 4): void {
+    this.headerBytes = n;
+  }
+
+  /** Feeds bytes in; returns the frames now complete (a zero-length frame is a tick). */
+  push(chunk: Buffer): Buffer[] {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    const frames: Buffer[] = [];
+    for (;;) {
+      if (this.pending === undefined) {
+        if (this.buffered < this.headerBytes) break;
+        const head = this.take(this.headerBytes);
+        this.pending = this.headerBytes === 2 ? head.readUInt16BE(0) : head.readUInt32BE(0);
+        if (this.pending > this.maxFrame) throw new FrameTooLarge(this.pending, this.maxFrame);
+      }
+      if (this.buffered < this.pending) break;
+      frames.push(this.take(this.pending));
+      this.pending = undefined;
+    }
+    return frames;
+  }
+
+  private take(n: number): Buffer {
+    if (n === 0) return Buffer.alloc(0);
+    const first = this.chunks[0];
+    let out: Buffer;
+    if (first && first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      let filled = 0;
+      while (filled < n) {
+        const c = this.chunks[0];
+        if (!c) break;
+        const used = Math.min(c.length, n - filled);
+        c.copy(out, filled, 0, used);
+        filled += used;
+        if (used === c.length) this.chunks.shift();
+        else this.chunks[0] = c.subarray(used);
+      }
+    }
+    this.buffered -= n;
+    return out;
+  }
+}
