@@ -15,6 +15,10 @@ export interface ControlRequest {
   runAs: LaunchPlan['user'];
   vmArgsText: string | undefined;
   inetrcExists: boolean;
+  /** Erlang code to evaluate instead of CONTROL_SCRIPT; it reads the same stdin line (ping, started). */
+  script?: string;
+  /** Milliseconds for the script's line instead of the RPC timeout (`started`'s deadline). */
+  timeoutMs?: number;
 }
 
 export function buildControlLaunch(s: Settings, req: ControlRequest): LaunchPlan {
@@ -27,11 +31,11 @@ export function buildControlLaunch(s: Settings, req: ControlRequest): LaunchPlan
     ...(s.erlDistPort === undefined ? ['-start_epmd', 'false'] : []),
     ...distributionArgs(s, req.vmArgsText),
     ...(s.erlDistPort === undefined ? [] : ['-dist_listen', 'false']),
-    '-eval', CONTROL_SCRIPT,
+    '-eval', req.script ?? CONTROL_SCRIPT,
   ];
-  const timeoutMs = s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS;
+  const timeoutMs = req.timeoutMs ?? (s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS);
   const env: Record<string, string> = {
-    ...exportedEnv(s, '/dev/null', req.inetrcExists),
+    ...withoutErlLibs(exportedEnv(s, '/dev/null', req.inetrcExists)),
     // A control node's crash dump would hold the cookie: write none.
     ERL_CRASH_DUMP_BYTES: '0',
   };
@@ -54,4 +58,13 @@ export function buildControlLaunch(s: Settings, req: ControlRequest): LaunchPlan
 
 function homeOf(s: Settings, name: string): string {
   return s.installUser && s.installUser.name === name ? s.installUser.home : '/';
+}
+
+/**
+ * A control node runs no ejabberd code (the call is made from CONTROL_SCRIPT), and with ERL_LIBS
+ * set the code server scans every application directory there at boot.
+ */
+function withoutErlLibs(env: Record<string, string>): Record<string, string> {
+  const { ERL_LIBS: _notNeeded, ...rest } = env;
+  return rest;
 }
