@@ -109,3 +109,17 @@ describe('ipToErlangTuple', () => {
     expect(ipToErlangTuple('2001:db8:0:0:0:0:0:5')).toBe('{8193,3512,0,0,0,0,0,5}');
   });
 });
+
+describe('per-user locations for a non-root user without a system install', () => {
+  it('takes config, data and log dirs from env-paths; root or a system install keep the system layout', async () => {
+    const { baseLocations } = await import('../../src/config/load.js');
+    const { default: envPaths } = await import('env-paths');
+    const files = { passwd: '/etc/passwd', group: '/etc/group', systemConfigDir: '/nonexistent/ejabberd' };
+    const paths = envPaths('ejctl', { suffix: '' });
+    expect(baseLocations({ uid: 1000, env: {}, files })).toEqual({ configDir: paths.config, logsDir: paths.log, spoolDir: paths.data });
+    expect(paths.config).toMatch(/\/ejctl$/);
+    const system = { configDir: '/nonexistent/ejabberd', logsDir: '/var/log/ejabberd', spoolDir: '/var/lib/ejabberd' };
+    expect(baseLocations({ uid: 0, env: {}, files })).toEqual(system);
+    expect(baseLocations({ uid: 1000, env: {}, files: { ...files, systemConfigDir: '/' } })).toEqual({ ...system, configDir: '/' });
+  });
+});
