@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs Debian's ejabberd (and with it Erlang/OTP) when it is missing, without starting the
-# system service: a policy-rc.d that answers 101 keeps the package from starting anything.
+# Installs what ejctl's tests and quick start need from Debian, when missing: ejabberd (and with
+# it Erlang/OTP) and strace (the cookie crash tests kill ejctl at chosen system calls with it).
+# A policy-rc.d that answers 101 keeps the ejabberd package from starting its service.
 set -euo pipefail
-if [ -x /usr/bin/erl ] && [ -x /usr/sbin/ejabberdctl ] && compgen -G '/usr/lib/*/ejabberd-*/ebin' >/dev/null; then
-  exit 0
-fi
+missing=()
+{ [ -x /usr/bin/erl ] && [ -x /usr/sbin/ejabberdctl ] && compgen -G '/usr/lib/*/ejabberd-*/ebin' >/dev/null; } || missing+=(ejabberd)
+[ -x /usr/bin/strace ] || missing+=(strace)
+[ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
-  echo "install-deps: ejabberd is not installed; run this as root (it uses apt-get)" >&2
+  echo "install-deps: missing ${missing[*]}; run this as root (it uses apt-get)" >&2
   exit 1
 fi
 created_policy=no
@@ -17,6 +19,6 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq ejabberd >/dev/null
+apt-get install -y -qq "${missing[@]}" >/dev/null
 if [ "$created_policy" = yes ]; then rm -f /usr/sbin/policy-rc.d; fi
-echo "install-deps: ejabberd $(dpkg-query -W -f='${Version}' ejabberd) installed (service not started)"
+echo "install-deps: installed ${missing[*]} (no service started)"

@@ -39,9 +39,10 @@ export async function findDistPort(s: NetworkSettings, sockets: ListeningSocket[
 
 /** An address on which EPMD answers: loopback when it listens there or everywhere. */
 function epmdHost(epmd: ListeningSocket[]): string {
-  const reachable = epmd.find((l) => isLoopback(l.address) || isWildcard(l.address)) ?? epmd[0];
-  if (!reachable || reachable.family === 4) return reachable && !isWildcard(reachable.address) ? reachable.address : '127.0.0.1';
-  return isWildcard(reachable.address) ? '::1' : reachable.address;
+  const local = (l: ListeningSocket) => isLoopback(l.address) || isWildcard(l.address);
+  if (epmd.some((l) => l.family === 4 && local(l))) return '127.0.0.1';
+  if (epmd.some((l) => l.family === 6 && local(l))) return '::1';
+  return epmd[0]?.address ?? '127.0.0.1';
 }
 
 /** True when the VM arguments ask for TLS distribution. */
@@ -72,7 +73,7 @@ function checkEpmdExposure(port: number, sockets: ListeningSocket[], findings: F
   if (open.length === 0) return;
   findings.push(finding('epmd-exposed', {
     evidence: `EPMD (port ${port}) listens on ${open.map(formatSocket).join(', ')}`,
-    fix: 'Set ERL_EPMD_ADDRESS=127.0.0.1 in ejabberdctl.cfg (add the cluster address, comma-separated, only if clustered), stop ejabberd, run `epmd -kill`, start ejabberd; block the port from the Internet in the firewall.',
+    fix: 'Set ERL_EPMD_ADDRESS=127.0.0.1 in ejabberdctl.cfg (add the cluster address, comma-separated, only if clustered), stop ejabberd, run `epmd -kill`, start ejabberd; block the port from the Internet in the firewall. If systemd\'s epmd.socket serves EPMD, see epmd-system-service.',
   }));
 }
 

@@ -61,7 +61,7 @@ function listenStreamOverride(dropinDir: string): string[] | undefined {
   let listen: string[] | undefined;
   for (const f of files) {
     const text = readOptional(join(dropinDir, f));
-    for (const m of text.matchAll(/^\s*ListenStream\s*=\s*(.*?)\s*$/gm)) {
+    for (const m of text.matchAll(/^[ \t]*ListenStream[ \t]*=[ \t]*(.*?)[ \t]*$/gm)) {
       const value = m[1] ?? '';
       if (value === '') listen = [];
       else if (listen !== undefined) listen.push(value);

@@ -36,7 +36,12 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
   program.command('check').description('list every problem of the cookie file; exit 77 when there is one')
     .option('--file <path>', 'the cookie file to check (default: COOKIE_FILE)')
     .option('--json', 'print one JSON object')
-    .action((o: FileOption & { json?: boolean }) => {
+    .option('--cluster', 'check every node of the cluster: reachable with this cookie, file and memory agree')
+    .action(async (o: FileOption & { json?: boolean; cluster?: boolean }) => {
+      if (o.cluster) {
+        exitCode = await (await import('../rotate/index.js')).checkCluster(ctx, settings(o), { json: o.json === true });
+        return;
+      }
       const check = checkCookie(settings(o), ctx);
       ctx.stdout.write(o.json ? `${JSON.stringify(checkJson(check), null, 2)}\n` : checkText(check));
       exitCode = check.problems.length === 0 ? Exit.ok : Exit.cookie;
@@ -55,6 +60,19 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
       const s = settings(o);
       const cookie = validateImported(await readCookieLine(ctx), o.allowWeak === true, ctx);
       await storeCookie(s, ctx, { cookie, force: o.force === true, dryRun: opts.dryRun, verb: 'Imported the cookie' });
+    });
+  program.command('rotate').description('replace the cookie of a live cluster: no downtime, no lock-out (docs/rotate.md)')
+    .option('--dry-run', 'check the cluster and print the steps; change nothing')
+    .option('--yes', 'accept that the new cookie crosses the network over plain TCP distribution')
+    .option('--json', 'print a report of every step with timings as one JSON object')
+    .option('--skip-down <node...>', 'leave out a cluster member that is down (import the cookie there later)')
+    .option('--resume', 'complete an interrupted rotation from its journal')
+    .option('--finalize', 'remove the backups of the old cookie everywhere')
+    .action(async (o: { dryRun?: boolean; yes?: boolean; json?: boolean; skipDown?: string[]; resume?: boolean; finalize?: boolean }) => {
+      const { runRotate } = await import('../rotate/index.js');
+      exitCode = await runRotate(ctx, settingsFor(ctx, opts), {
+        dryRun: opts.dryRun || o.dryRun === true, yes: o.yes === true, json: o.json === true, skipDown: o.skipDown ?? [], resume: o.resume === true, finalize: o.finalize === true,
+      });
     });
   try {
     await program.parseAsync(opts.words.slice(1), { from: 'user' });

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import envPaths from 'env-paths';
 import type { Ctx } from '../context.js';
-import { configError } from '../errors.js';
+import { configError, EjctlError } from '../errors.js';
 import { parseCtlConfig, type ParsedCfg } from './cfgParse.js';
 import { resolveSettings, unknownVariables, type LocationFlags, type Settings } from './settings.js';
 import { lookupUser } from '../system/users.js';
@@ -22,12 +22,17 @@ export function baseLocations(ctx: Pick<Ctx, 'uid' | 'files' | 'env'>): { config
   return { configDir: paths.config, logsDir: paths.log, spoolDir: paths.data };
 }
 
-export function loadSettings(ctx: Pick<Ctx, 'uid' | 'files' | 'env'>, flags: LocationFlags): Loaded {
+export interface LoadOptions {
+  /** Called instead of throwing when the cfg holds shell code; the defaults then apply (the audit). */
+  onUnparsableCfg?: (err: EjctlError) => void;
+}
+
+export function loadSettings(ctx: Pick<Ctx, 'uid' | 'files' | 'env'>, flags: LocationFlags, opts: LoadOptions = {}): Loaded {
   const base = baseLocations(ctx);
   const configDir = flags.configDir ?? ctx.env.CONFIG_DIR ?? base.configDir;
   const explicit = flags.ctlConfig ?? ctx.env.EJABBERDCTL_CONFIG_PATH;
   const ctlConfigPath = explicit ?? `${configDir}/ejabberdctl.cfg`;
-  const cfg = readCfg(ctlConfigPath, explicit !== undefined, ctx.env);
+  const cfg = readCfg(ctlConfigPath, explicit !== undefined, ctx.env, opts.onUnparsableCfg);
   const settings = resolveSettings({
     flags,
     env: ctx.env,
@@ -43,7 +48,7 @@ export function loadSettings(ctx: Pick<Ctx, 'uid' | 'files' | 'env'>, flags: Loc
   return { settings, warnings };
 }
 
-function readCfg(path: string, explicit: boolean, env: NodeJS.ProcessEnv): ParsedCfg | undefined {
+function readCfg(path: string, explicit: boolean, env: NodeJS.ProcessEnv, onUnparsable?: LoadOptions['onUnparsableCfg']): ParsedCfg | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -55,5 +60,11 @@ function readCfg(path: string, explicit: boolean, env: NodeJS.ProcessEnv): Parse
     }
     throw configError(`${path}: cannot read it (${code ?? String(err)})`, 'Run ejctl as root or as the ejabberd user.');
   }
-  return parseCtlConfig(text, path, env);
+  try {
+    return parseCtlConfig(text, path, env);
+  } catch (err) {
+    if (!onUnparsable || !(err instanceof EjctlError)) throw err;
+    onUnparsable(err);
+    return undefined;
+  }
 }

@@ -103,7 +103,8 @@ export function checkCookieText(raw: string, where: string): CookieProblem[] {
 
 /**
  * A conservative upper bound of a cookie's strength: the length times the bits of the smallest
- * alphabet that covers its characters, capped by the number of distinct characters it uses.
+ * alphabet that covers its characters, capped by the number of distinct characters it uses and
+ * by how evenly it uses them (its Shannon entropy), so a repeated pattern counts for little.
  */
 export function estimateBits(text: string): number {
   let alphabet = 0;
@@ -112,7 +113,16 @@ export function estimateBits(text: string): number {
   if (/[0-9]/.test(text)) alphabet += 10;
   if (/[^A-Za-z0-9]/.test(text)) alphabet += 32;
   const distinct = new Set(text).size;
-  return text.length * Math.log2(Math.max(2, Math.min(alphabet, distinct * 2)));
+  const byAlphabet = text.length * Math.log2(Math.max(2, Math.min(alphabet, distinct * 2)));
+  return Math.min(byAlphabet, text.length * shannonBitsPerChar(text));
+}
+
+function shannonBitsPerChar(text: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / text.length) * Math.log2(n / text.length);
+  return bits;
 }
 
 function checkParent(path: string, add: (p: CookieProblem) => void): void {

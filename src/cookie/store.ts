@@ -2,6 +2,7 @@
  * `cookie init` and `cookie import` share this: decide who owns the file, store the cookie with
  * writeCookieFile, and say what happened in words that never include the cookie.
  */
+import { resolve } from 'node:path';
 import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
 import { cookieError } from '../errors.js';
@@ -30,12 +31,12 @@ type StoreSettings = Pick<Settings, 'cookieFile' | 'installUser'>;
 export function cookieOwner(settings: StoreSettings, ctx: Pick<Ctx, 'uid'>): { owner: FileOwner | undefined; ownerName: string } {
   const runAs = chooseRunAs(settings, ctx);
   if (runAs) return { owner: { uid: runAs.uid, gid: runAs.gid }, ownerName: runAs.name };
-  return { owner: undefined, ownerName: settings.installUser?.name ?? `uid ${ctx.uid}` };
+  return { owner: undefined, ownerName: settings.installUser?.name ?? (ctx.uid === 0 ? 'root' : `uid ${ctx.uid}`) };
 }
 
 export async function storeCookie(settings: StoreSettings, ctx: Pick<Ctx, 'uid' | 'env' | 'stdout' | 'stderr'>, req: StoreRequest): Promise<void> {
   const { owner, ownerName } = cookieOwner(settings, ctx);
-  const path = settings.cookieFile;
+  const path = resolve(settings.cookieFile);
   if (req.dryRun) {
     ctx.stdout.write(`would write ${path} (mode 0400, owner ${ownerName})${req.force ? ', keeping any existing cookie as a 0400 backup' : ''}\n`);
     return;

@@ -79,11 +79,11 @@ export function tempPrefix(dir: string, base: string): string {
 }
 
 /**
- * A writer killed between creating its temp file and linking it leaves a complete 0400 file
- * behind (never a partial cookie in place). Remove those whose writer is gone.
+ * A writer killed between creating a temp file and removing it leaves it behind: cut short
+ * (never in place) or complete and linked to the target. Remove those of `base` and of its
+ * backups whose writer is gone, before the target is examined (a leftover link doubles its nlink).
  */
 export function sweepStaleTemps(dir: string, base: string): void {
-  const prefix = `.${base}.ejctl-tmp-`;
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -91,9 +91,9 @@ export function sweepStaleTemps(dir: string, base: string): void {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(/^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length))?.[1]);
-    if (!Number.isInteger(pid) || isAlive(pid)) continue;
+    if (!name.startsWith(`.${base}`)) continue;
+    const pid = Number(/\.ejctl-tmp-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) continue;
     try {
       unlinkSync(join(dir, name));
     } catch {

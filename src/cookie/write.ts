@@ -27,14 +27,16 @@ export async function writeCookieFile(path: string, cookie: string, opts: WriteC
   const target = resolve(path);
   const dir = dirname(target);
   assertDirectorySafe(dir);
+  sweepStaleTemps(dir, basename(target));
   const existing = examineTarget(target);
   if (existing && !opts.replace) {
     throw cookieError(`a cookie exists at ${target}; it was left as it is`, 'Keep it, or replace it with --force (the old one is kept as a backup).');
   }
-  sweepStaleTemps(dir, basename(target));
   const content = Buffer.from(cookie, 'latin1');
   if (!existing) {
-    placeNewFile(target, content, opts.owner, 'link');
+    if (placeNewFile(target, content, opts.owner, 'link') === 'name-taken') {
+      throw cookieError(`a cookie exists at ${target} (created while ejctl was writing); it was left as it is`, 'Keep it, or replace it with --force.');
+    }
     syncDirectory(dir);
     return {};
   }
@@ -45,17 +47,19 @@ export async function writeCookieFile(path: string, cookie: string, opts: WriteC
 }
 
 /**
- * Writes `content` to a fresh temp file next to `finalPath`, then links it in (fails when the
- * name exists, so of two concurrent writers exactly one wins) or renames it over the old file.
+ * Writes `content` to a fresh temp file next to `finalPath`, then links it in (never over an
+ * existing name, so of two concurrent writers exactly one wins) or renames it over the old file.
  * The temp file is removed on every path out.
  */
-function placeNewFile(finalPath: string, content: Buffer, owner: FileOwner | undefined, how: 'link' | 'rename'): void {
+function placeNewFile(finalPath: string, content: Buffer, owner: FileOwner | undefined, how: 'link' | 'rename'): 'placed' | 'name-taken' {
   const temp = `${tempPrefix(dirname(finalPath), basename(finalPath))}${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
     writeTempFile(temp, content, owner);
     if (how === 'rename') renameSync(temp, finalPath);
     else linkSync(temp, finalPath);
+    return 'placed';
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST' && how === 'link') return 'name-taken';
     throw describeWriteError(err, finalPath);
   } finally {
     removeQuietly(temp);
@@ -97,33 +101,19 @@ function fchownOrExplain(fd: number, owner: FileOwner): void {
   }
 }
 
-/** The old cookie, written as a new 0400 file (its own mode may have been loose). */
+/** The old cookie, written as a new 0400 file (its own mode may have been loose), next to it. */
 function placeBackup(target: string, old: Buffer, owner: FileOwner | undefined): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  for (let n = 0; ; n++) {
+  for (let n = 0; n < 100; n++) {
     const backup = `${target}.bak-${stamp}${n === 0 ? '' : `-${n}`}`;
-    try {
-      placeNewFile(backup, old, owner, 'link');
-      return backup;
-    } catch (err) {
-      if (n >= 20 || !isExistsError(err)) throw err;
-    }
+    if (placeNewFile(backup, old, owner, 'link') === 'placed') return backup;
   }
-}
-
-const EXISTS = Symbol('exists');
-
-function isExistsError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[EXISTS] === true;
+  throw cookieError(`cannot find a free backup name next to ${target}; nothing was changed`, 'Remove old .bak- files you no longer need.');
 }
 
 function describeWriteError(err: unknown, finalPath: string): unknown {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === undefined) return err;
-  if (code === 'EEXIST') {
-    const e = cookieError(`a cookie exists at ${finalPath} (created while ejctl was writing); it was left as it is`, 'Keep it, or replace it with --force.');
-    return Object.assign(e, { [EXISTS]: true });
-  }
   if (code === 'EACCES' || code === 'EPERM') {
     return cookieError(`cannot write in ${dirname(finalPath)} (${code})`, 'Run ejctl as root or as the user who owns that directory.');
   }

@@ -94,7 +94,7 @@ function writeString(w: Writer, bytes: Buffer): void {
 }
 
 function writeList(w: Writer, items: readonly Term[], tail: Term): void {
-  if (items.length === 0) return writeTerm(w, tail);
+  if (items.length === 0) return Array.isArray(tail) && tail.length === 0 ? w.u8(106) : writeTerm(w, tail);
   // A list of bytes is a string; STRING_EXT is what term_to_binary uses for it.
   if (Array.isArray(tail) && tail.length === 0 && items.length <= 65535 && items.every(isByte)) {
     return writeString(w, Buffer.from(items as number[]));

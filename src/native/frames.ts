@@ -17,30 +17,31 @@ export class FrameReader {
   /** Length of the frame being collected, once its header is read. */
   private pending: number | undefined;
 
-  constructor(private headerBytes: 2 | 4, private readonly maxFrame: number) {}
+  constructor(private headerBytes: 2 | 4, private maxFrame: number) {}
 
   /** After the handshake: 4-byte headers from here on. */
-  setHeaderBytes(n: 2 | 4): void {
+  setHeaderBytes(n: 2 | 4, maxFrame: number): void {
     this.headerBytes = n;
+    this.maxFrame = maxFrame;
   }
 
-  /** Feeds bytes in; returns the frames now complete (a zero-length frame is a tick). */
-  push(chunk: Buffer): Buffer[] {
+  push(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    const frames: Buffer[] = [];
-    for (;;) {
-      if (this.pending === undefined) {
-        if (this.buffered < this.headerBytes) break;
-        const head = this.take(this.headerBytes);
-        this.pending = this.headerBytes === 2 ? head.readUInt16BE(0) : head.readUInt32BE(0);
-        if (this.pending > this.maxFrame) throw new FrameTooLarge(this.pending, this.maxFrame);
-      }
-      if (this.buffered < this.pending) break;
-      frames.push(this.take(this.pending));
-      this.pending = undefined;
+  }
+
+  /** The next complete frame (a zero-length one is a tick), or undefined until more bytes come. */
+  next(): Buffer | undefined {
+    if (this.pending === undefined) {
+      if (this.buffered < this.headerBytes) return undefined;
+      const head = this.take(this.headerBytes);
+      this.pending = this.headerBytes === 2 ? head.readUInt16BE(0) : head.readUInt32BE(0);
+      if (this.pending > this.maxFrame) throw new FrameTooLarge(this.pending, this.maxFrame);
     }
-    return frames;
+    if (this.buffered < this.pending) return undefined;
+    const frame = this.take(this.pending);
+    this.pending = undefined;
+    return frame;
   }
 
   private take(n: number): Buffer {

@@ -21,6 +21,10 @@ export interface LaunchPlan {
   stderr: 'inherit' | 'pipe';
   /** Start the child in its own process group and do not wait for it. */
   detached?: boolean;
+  /** Start the child in a new session (setsid): terminal signals reach ejctl only; ejctl still waits. */
+  newSession?: boolean;
+  /** The child's umask (inherited from ejctl, set only around the spawn). */
+  umask?: number;
 }
 
 /** What --dry-run prints: everything but secrets. */
@@ -32,6 +36,7 @@ export function describePlan(plan: LaunchPlan): string {
     `user: ${plan.user ? `${plan.user.name} (uid ${plan.user.uid}, gid ${plan.user.gid}, no supplementary groups)` : 'current user'}`,
     `environment (set by ejctl): ${Object.keys(plan.env).sort().join(' ') || '(none)'}`,
     `stdin: ${plan.stdin.kind === 'secret' ? plan.stdin.redacted : plan.stdin.kind}`,
+    ...(plan.umask === undefined ? [] : [`umask: 0${plan.umask.toString(8)}`]),
   ];
   return lines.join('\n') + '\n';
 }

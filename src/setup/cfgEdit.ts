@@ -82,7 +82,8 @@ function replaceAssignment(line: string, want: WantedValue, old: string | undefi
 
 /** The ` # ...` after the value, found by cutting where the rest still parses to the same value. */
 function trailingComment(line: string, name: string, old: string | undefined, file: string): string | undefined {
-  const cuts = [line.length, ...[...line.matchAll(/[ \t]+#/g)].map((x) => x.index)];
+  // Earliest cut first: the whole line also parses to the same value, comment included.
+  const cuts = [...[...line.matchAll(/[ \t]+#/g)].map((x) => x.index), line.length];
   for (const cut of cuts) {
     try {
       const alone = parseCtlConfig(line.slice(0, cut), file, {});

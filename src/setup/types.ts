@@ -61,7 +61,6 @@ export interface Detected {
   mnesiaSchema: boolean;
   /** Audit findings that a chmod can clear (other than the cfg's and the cookie's own). */
   permissionFindings: Finding[];
-  auditAvailable: boolean;
 }
 
 /** The secret part of the answers: never in a plan, an output or a message. */

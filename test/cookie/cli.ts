@@ -21,11 +21,13 @@ export interface CookieRun {
   umask?: number;
   /** Run ejctl as this user instead of root. */
   user?: { uid: number; gid: number };
+  /** Global options before the command word, e.g. --dry-run. */
+  globalArgs?: string[];
 }
 
 export async function cookieCli(args: string[], run: CookieRun): Promise<CliResult> {
   const home = run.home ?? tempDir('ejctl-cookie-home-');
-  const argv = ['-c', run.cfg, 'cookie', ...args];
+  const argv = ['-c', run.cfg, ...(run.globalArgs ?? []), 'cookie', ...args];
   const nodeArgs = run.umask === undefined ? [EJCTL, ...argv] : [WITH_UMASK, run.umask.toString(8), EJCTL, ...argv];
   const r = await execa(process.execPath, nodeArgs, {
     env: { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...run.env },

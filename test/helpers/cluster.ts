@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { startTestNode, waitFor, type NodeOptions, type TestNode } from './node.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { bootNode, createTestNodeFiles, stopTestNode, waitFor, type NodeOptions, type TestNode } from './node.js';
 
 export interface TestCluster {
   nodes: TestNode[];
@@ -16,7 +17,7 @@ export interface TestCluster {
 export async function startCluster(size: number, opts: NodeOptions = {}): Promise<TestCluster> {
   const cookie = opts.cookie ?? randomBytes(32).toString('base64url').replace(/[-_]/g, 'x');
   // Boot in parallel (2 cores: ~5 s each), then join one by one: join_cluster restarts ejabberd.
-  const nodes = await Promise.all(Array.from({ length: size }, () => startTestNode({ c2s: true, ...opts, cookie })));
+  const nodes = await Promise.all(Array.from({ length: size }, () => startLoggingNode({ c2s: true, ...opts, cookie })));
   const stop = async () => { await Promise.all(nodes.map((n) => n.stop())); };
   try {
     const first = nodes[0];
@@ -32,6 +33,26 @@ export async function startCluster(size: number, opts: NodeOptions = {}): Promis
     throw err;
   }
   return { nodes, cookie, stop };
+}
+
+/**
+ * A test node that logs at info level, so ejabberd's "Node X joined our Mnesia SM tables"
+ * (ejabberd_sm_mnesia, on every mnesia_up: each (re)connection of a cluster member) reaches
+ * its log. A nodedown followed by a reconnection adds such a line; a nodedown that lasts shows
+ * in list_cluster.
+ */
+async function startLoggingNode(opts: NodeOptions): Promise<TestNode> {
+  const files = await createTestNodeFiles(opts);
+  writeFileSync(files.ymlPath, readFileSync(files.ymlPath, 'utf8').replace('loglevel: warning', 'loglevel: info'));
+  await bootNode(files, opts);
+  return { ...files, stop: () => stopTestNode(files) };
+}
+
+/** Lines of a node's ejabberd.log that say a cluster member (re)connected. */
+export function memberJoinLines(n: TestNode): string[] {
+  let text = '';
+  try { text = readFileSync(`${n.logs}/ejabberd.log`, 'utf8'); } catch { /* no log yet */ }
+  return text.split('\n').filter((l) => l.includes('joined our Mnesia SM tables'));
 }
 
 export async function listCluster(n: TestNode): Promise<string[]> {

@@ -1,0 +1,87 @@
+/**
+ * Configuration findings: shell code in ejabberdctl.cfg, the cookie on a command line, debug
+ * logging, and ejabberd running as root (from its beam process).
+ */
+import { readFileSync } from 'node:fs';
+import type { Settings } from '../config/settings.js';
+import { parseCtlConfig } from '../config/cfgParse.js';
+import { describeOrigin, splitWords } from '../config/settings.js';
+import { finding } from './catalog.js';
+import type { BeamProcess } from './procfs.js';
+import type { CheckResult, Finding } from './types.js';
+
+/** ejabberdctl sources the cfg as root: anything ejctl's parser refuses would run there. */
+export function checkCtlConfigShellCode(s: Pick<Settings, 'ctlConfigPath'>, env: NodeJS.ProcessEnv): Finding[] {
+  const text = readText(s.ctlConfigPath);
+  if (text === undefined) return [];
+  try {
+    parseCtlConfig(text, s.ctlConfigPath, env);
+    return [];
+  } catch (err) {
+    return [finding('ctl-config-shell-code', {
+      path: s.ctlConfigPath,
+      evidence: err instanceof Error ? err.message : String(err),
+      fix: 'Keep only plain assignments (NAME=value) and comments; move any logic out of the file. Until then the audit used the default settings.',
+    })];
+  }
+}
+
+const SETCOOKIE_FIX = 'Remove -setcookie; keep the cookie in the cookie file (COOKIE_FILE, 0400), then rotate it: it has been visible in ps.';
+
+/** Where the cfg puts `-setcookie` on the VM's command line. Never quotes the cookie. */
+export function checkSetcookie(s: Pick<Settings, 'erlOptions' | 'ejabberdOpts' | 'vmArgs' | 'origins'>, vmArgsText: string | undefined, beams: readonly BeamProcess[]): Finding[] {
+  const out: Finding[] = [];
+  const add = (evidence: string, path?: string) =>
+    out.push(finding('setcookie-on-command-line', { evidence, fix: SETCOOKIE_FIX, ...(path === undefined ? {} : { path }) }));
+  if (s.erlOptions.includes('-setcookie')) add(`ERL_OPTIONS ${describeOrigin(s.origins.ERL_OPTIONS)} holds -setcookie`);
+  if (splitWords(s.ejabberdOpts).includes('-setcookie')) add(`EJABBERD_OPTS ${describeOrigin(s.origins.EJABBERD_OPTS)} holds -setcookie`);
+  const line = setcookieLine(vmArgsText);
+  if (line !== undefined) add(`${s.vmArgs}:${line} holds -setcookie`, s.vmArgs);
+  for (const beam of beams) {
+    if (beam.argv.includes('-setcookie')) add(`the running beam (pid ${beam.pid}) has -setcookie in its command line`);
+  }
+  return out;
+}
+
+/** 1-based line of a `-setcookie` outside comments, in vm.args syntax (`#` starts a comment). */
+export function setcookieLine(text: string | undefined): number | undefined {
+  const index = text?.split('\n').findIndex((l) => /(^|\s)-setcookie(\s|$)/.test(l.replace(/#.*/, '')));
+  return index === undefined || index < 0 ? undefined : index + 1;
+}
+
+/** ejabberd.yml's top-level `loglevel: debug` (or the old numeric 5). */
+export function checkLoglevel(s: Pick<Settings, 'ejabberdConfigPath'>, ymlText: string | undefined): CheckResult {
+  if (ymlText === undefined) return { findings: [], skipped: [{ check: 'loglevel', reason: `cannot read ${s.ejabberdConfigPath}` }] };
+  const lines = ymlText.split('\n');
+  const index = lines.findIndex((l) => /^loglevel\s*:\s*["']?(debug|5)["']?\s*(#.*)?$/.test(l.trimEnd()));
+  if (index < 0) return { findings: [], skipped: [] };
+  return {
+    findings: [finding('loglevel-debug', {
+      path: s.ejabberdConfigPath,
+      evidence: `${s.ejabberdConfigPath}:${index + 1}: ${(lines[index] ?? '').trim()}`,
+      fix: 'Set `loglevel: info` (or warning), run `ejctl reload_config`, and clear old logs that may hold passwords.',
+    })],
+    skipped: [],
+  };
+}
+
+export function checkRunsAsRoot(node: string, beams: readonly BeamProcess[] | { reason: string }): CheckResult {
+  if (!Array.isArray(beams)) return { findings: [], skipped: [{ check: 'node-user', reason: (beams as { reason: string }).reason }] };
+  if (beams.length === 0) return { findings: [], skipped: [{ check: 'node-user', reason: `no beam process runs ${node} (the node is not running)` }] };
+  const root = beams.filter((b) => b.uid === 0 || b.euid === 0);
+  return {
+    findings: root.map((b) => finding('runs-as-root', {
+      evidence: `beam pid ${b.pid} of ${node} runs as uid ${b.uid} (effective ${b.euid})`,
+      fix: 'Set INSTALLUSER=ejabberd in ejabberdctl.cfg (a user that owns the spool and logs) and restart ejabberd with ejctl.',
+    })),
+    skipped: [],
+  };
+}
+
+export function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

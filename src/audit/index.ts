@@ -1,0 +1,82 @@
+/**
+ * `runAudit`: one read-only pass over an ejabberd installation, live and on disk. Gathers the
+ * facts (sockets, EPMD, the node's beam, files), hands them to the check functions, and returns
+ * findings and skipped checks as data. Changes nothing; prints nothing.
+ */
+import type { Ctx } from '../context.js';
+import type { Settings } from '../config/settings.js';
+import { epmdPort } from '../system/epmd.js';
+import { auditCookie, auditRootHomeCookie } from './cookie.js';
+import { checkCtlConfigShellCode, checkLoglevel, checkRunsAsRoot, checkSetcookie, readText } from './config.js';
+import { auditFiles } from './files.js';
+import { evaluateNetwork, findDistPort, tlsInArgs, type NetworkFacts } from './network.js';
+import { findBeams, readListeningSockets, type BeamProcess } from './procfs.js';
+import { detectSystemEpmd } from './systemd.js';
+import { mergeResults, sortFindings, type AuditReport } from './types.js';
+
+export type { AuditReport, Finding, Skip, Severity } from './types.js';
+
+export interface AuditRoots {
+  /** /proc: sockets and processes. */
+  proc: string;
+  /** /etc and /run: systemd's units. */
+  etc: string;
+  run: string;
+  /** root's home, where a stray .erlang.cookie may lie. */
+  rootHome: string;
+}
+
+export const SYSTEM_ROOTS: AuditRoots = { proc: '/proc', etc: '/etc', run: '/run', rootHome: '/root' };
+
+export type AuditCtx = Pick<Ctx, 'env' | 'uid' | 'files' | 'now'>;
+
+export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?: Partial<AuditRoots> } = {}): Promise<AuditReport> {
+  const started = ctx.now();
+  const roots = { ...SYSTEM_ROOTS, ...opts.roots };
+  const beams = findBeamsOrReason(roots.proc, settings.node);
+  const beam = Array.isArray(beams) ? beams[0] : undefined;
+  const vmArgsText = readText(settings.vmArgs);
+  const facts = await gatherNetworkFacts(ctx, settings, roots, beam, vmArgsText);
+  const merged = mergeResults([
+    evaluateNetwork(settings, facts),
+    auditCookie(settings, ctx),
+    auditRootHomeCookie(settings, roots.rootHome),
+    auditFiles(settings, ctx),
+    { findings: checkCtlConfigShellCode(settings, ctx.env), skipped: [] },
+    { findings: checkSetcookie(settings, vmArgsText, Array.isArray(beams) ? beams : []), skipped: [] },
+    checkLoglevel(settings, readText(settings.ejabberdConfigPath)),
+    checkRunsAsRoot(settings.node, beams),
+  ]);
+  return { findings: sortFindings(merged.findings), skipped: merged.skipped, durationMs: Math.round(ctx.now() - started) };
+}
+
+function findBeamsOrReason(procRoot: string, node: string): BeamProcess[] | { reason: string } {
+  try {
+    return findBeams(procRoot, node);
+  } catch (err) {
+    return { reason: `cannot list processes in ${procRoot} (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+  }
+}
+
+async function gatherNetworkFacts(ctx: AuditCtx, s: Settings, roots: AuditRoots, beam: BeamProcess | undefined, vmArgsText: string | undefined): Promise<NetworkFacts> {
+  const port = epmdPort(ctx.env);
+  const sockets = readListeningSockets(roots.proc);
+  const dist = Array.isArray(sockets) ? await findDistPort(s, sockets, port) : { reason: sockets.reason };
+  return { epmdPort: port, sockets, dist, beam, tlsSource: tlsSource(s, vmArgsText, beam), systemEpmd: detectSystemEpmd(roots) };
+}
+
+/** Where TLS distribution is asked for: the running beam's arguments when there is one, else the cfg. */
+function tlsSource(s: Pick<Settings, 'erlOptions' | 'vmArgs'>, vmArgsText: string | undefined, beam: BeamProcess | undefined): string | undefined {
+  if (beam) {
+    if (tlsInArgs(beam.argv)) return `the command line of beam pid ${beam.pid}`;
+    const argsFiles = beam.argv.flatMap((w, i) => (w === '-args_file' && beam.argv[i + 1] ? [beam.argv[i + 1] ?? ''] : []));
+    return argsFiles.find((f) => tlsInArgs(argsFileWords(readText(f))));
+  }
+  if (tlsInArgs(s.erlOptions)) return 'ERL_OPTIONS';
+  return tlsInArgs(argsFileWords(vmArgsText)) ? s.vmArgs : undefined;
+}
+
+/** An -args_file's words: `#` starts a comment to the end of the line (erl(1)). */
+function argsFileWords(text: string | undefined): string[] {
+  return (text ?? '').split('\n').flatMap((l) => l.replace(/#.*/, '').split(/\s+/)).filter(Boolean);
+}

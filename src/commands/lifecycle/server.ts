@@ -1,0 +1,59 @@
+/**
+ * `start`, `foreground`, `foreground-quiet`, `live`: the ejabberd node itself, launched as
+ * ejabberdctl launches it, as INSTALLUSER, with its cookie read by the node from its HOME.
+ */
+import type { Ctx } from '../../context.js';
+import type { GlobalOptions } from '../../argv.js';
+import { settingsFor } from '../../cli.js';
+import { buildServerLaunch, type ServerMode } from '../../erl/serverLaunch.js';
+import { describePlan } from '../../run/plan.js';
+import { runPlan, type RunOptions } from '../../run/runner.js';
+import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
+import { Exit } from '../../errors.js';
+import { readOptional } from '../forward.js';
+import { assertNodeCanReadCookie, assertNotRoot, checkStart } from './checks.js';
+import { exitCodeOf, launchFiles } from './launch.js';
+import { parseLifecycleOptions } from './options.js';
+import { LIVE_WARNING, showWarning } from './warnings.js';
+
+const DESCRIPTIONS: Record<ServerMode, string> = {
+  start: 'Start in server mode',
+  foreground: 'Start in server mode (attached)',
+  'foreground-quiet': 'Start in server mode (attached), show only critical messages',
+  live: 'Start in interactive mode, with Erlang shell',
+};
+
+/**
+ * How ejctl waits: an attached node runs in its own session, so Ctrl-C reaches ejctl only and
+ * is passed on as SIGTERM (ejabberd stops cleanly; SIGINT would end the VM at once); a live
+ * shell shares the terminal, so ejctl just survives the Ctrl-C meant for the shell.
+ */
+const RUN_OPTIONS: Record<ServerMode, RunOptions> = {
+  start: {},
+  foreground: { forwardSignals: { SIGINT: 'SIGTERM' } },
+  'foreground-quiet': { forwardSignals: { SIGINT: 'SIGTERM' } },
+  live: { ignoreTerminalSignals: true },
+};
+
+export async function launchServer(ctx: Ctx, opts: GlobalOptions, mode: ServerMode): Promise<number> {
+  const o = parseLifecycleOptions(ctx, opts.words, { allowRoot: true, description: DESCRIPTIONS[mode] });
+  if (o.done !== undefined) return o.done;
+  const s = settingsFor(ctx, opts);
+  const runAs = chooseRunAs(s, ctx);
+  assertNotRoot(runAs, ctx, o.allowRoot);
+  const plan = buildServerLaunch(s, { mode, runAs, ...launchFiles(s), ymlText: readOptional(s.ejabberdConfigPath), now: new Date() });
+  if (opts.dryRun) {
+    ctx.stdout.write(describePlan(plan));
+    return Exit.ok;
+  }
+  assertNodeCanReadCookie(s, runAs, ctx);
+  ensureSpoolDir(s, runAs);
+  if (mode === 'live') showWarning(ctx, s.bypassWarnings, LIVE_WARNING);
+  await checkStart(s, ctx.env);
+  return exitCodeOf(await runPlan(plan, RUN_OPTIONS[mode]), 'the ejabberd node');
+}
+
+export const start = (ctx: Ctx, opts: GlobalOptions) => launchServer(ctx, opts, 'start');
+export const foreground = (ctx: Ctx, opts: GlobalOptions) => launchServer(ctx, opts, 'foreground');
+export const foregroundQuiet = (ctx: Ctx, opts: GlobalOptions) => launchServer(ctx, opts, 'foreground-quiet');
+export const live = (ctx: Ctx, opts: GlobalOptions) => launchServer(ctx, opts, 'live');

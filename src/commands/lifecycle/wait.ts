@@ -1,0 +1,94 @@
+/**
+ * `started` / `stopped`: wait until the node is up / down. ejabberdctl boots a VM every 2 s for
+ * this; ejctl boots one VM for `started` (it polls over its connection) and none for `stopped`
+ * (the node is down when EPMD no longer knows its name and no VM of that name runs here).
+ */
+import { connect } from 'node:net';
+import type { Ctx } from '../../context.js';
+import type { GlobalOptions } from '../../argv.js';
+import { settingsFor } from '../../cli.js';
+import type { Settings } from '../../config/settings.js';
+import { readCookie } from '../../cookie/read.js';
+import { buildControlLaunch } from '../../erl/controlLaunch.js';
+import { describePlan } from '../../run/plan.js';
+import { runPlan } from '../../run/runner.js';
+import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
+import { epmdNames, epmdPort } from '../../system/epmd.js';
+import { Exit } from '../../errors.js';
+import { exitCodeOf, launchFiles } from './launch.js';
+import { parseLifecycleOptions } from './options.js';
+import { beamsOfNode } from './procs.js';
+import { STARTED_SCRIPT } from './scripts.js';
+
+const POLL_MS = 1000;
+
+export async function started(ctx: Ctx, opts: GlobalOptions): Promise<number> {
+  const o = parseLifecycleOptions(ctx, opts.words, { timeout: true, description: 'Wait for the node to fully start' });
+  if (o.done !== undefined) return o.done;
+  const s = settingsFor(ctx, opts);
+  const runAs = chooseRunAs(s, ctx);
+  const request = { args: [], runAs, ...launchFiles(s), script: STARTED_SCRIPT, timeoutMs: o.timeout * 1000 };
+  if (opts.dryRun) {
+    ctx.stdout.write(describePlan(buildControlLaunch(s, { ...request, cookie: undefined })));
+    return Exit.ok;
+  }
+  const cookie = readCookie(s, ctx.uid);
+  ensureSpoolDir(s, runAs);
+  const plan = buildControlLaunch(s, { ...request, cookie });
+  const code = await withProgress(ctx, `Waiting for ${s.node} to start`, runPlan(plan).then((r) => exitCodeOf(r, 'the Erlang control node')));
+  if (code === Exit.error) ctx.stderr.write(`ejctl: ${s.node} did not answer 'started' within ${o.timeout} s\n`);
+  return code;
+}
+
+export async function stopped(ctx: Ctx, opts: GlobalOptions): Promise<number> {
+  const o = parseLifecycleOptions(ctx, opts.words, { timeout: true, description: 'Wait for the node to fully stop' });
+  if (o.done !== undefined) return o.done;
+  const s = settingsFor(ctx, opts);
+  if (opts.dryRun) {
+    ctx.stdout.write(`no process: ejctl polls ${s.erlDistPort === undefined ? `EPMD on ${s.nodeName.host}` : `${s.nodeName.host}:${s.erlDistPort}`} and /proc every ${POLL_MS} ms for ${o.timeout} s\n`);
+    return Exit.ok;
+  }
+  const deadline = ctx.now() + o.timeout * 1000;
+  const poll = async (): Promise<number> => {
+    for (;;) {
+      if (await isDown(s, ctx.env)) return Exit.ok;
+      if (ctx.now() >= deadline) return Exit.error;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  };
+  const code = await withProgress(ctx, `Waiting for ${s.node} to stop`, poll());
+  if (code === Exit.error) ctx.stderr.write(`ejctl: ${s.node} was still up after ${o.timeout} s\n`);
+  return code;
+}
+
+/** Down: its name is gone from EPMD (or its ERL_DIST_PORT refuses), and no local VM has its name. */
+export async function isDown(s: Pick<Settings, 'node' | 'nodeName' | 'erlDistPort'>, env: NodeJS.ProcessEnv): Promise<boolean> {
+  if (beamsOfNode(s.node, s.nodeName).length > 0) return false;
+  if (s.erlDistPort !== undefined) return !(await accepts(s.nodeName.host, s.erlDistPort));
+  const answer = await epmdNames(s.nodeName.host, epmdPort(env));
+  return !answer.ok || !answer.names.some((n) => n.name === s.nodeName.name);
+}
+
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(2000, () => { socket.destroy(); resolve(false); });
+    socket.on('connect', () => { socket.destroy(); resolve(true); });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/** A progress line on stderr, only on a terminal, cleared at the end. */
+async function withProgress(ctx: Pick<Ctx, 'stderr' | 'now'>, text: string, work: Promise<number>): Promise<number> {
+  if (ctx.stderr.isTTY !== true) return work;
+  const begin = ctx.now();
+  const draw = () => ctx.stderr.write(`\r${text}... ${Math.round((ctx.now() - begin) / 1000)} s`);
+  draw();
+  const timer = setInterval(draw, POLL_MS);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+    ctx.stderr.write('\r\x1b[K');
+  }
+}

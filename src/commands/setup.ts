@@ -1,0 +1,76 @@
+/** `ejctl setup`: parses its options and hands them to the setup pipeline (src/setup). */
+import { Command, CommanderError, Option } from 'commander';
+import type { Ctx } from '../context.js';
+import type { GlobalOptions } from '../argv.js';
+import { Exit, usageError } from '../errors.js';
+import { runSetup } from '../setup/index.js';
+import type { CookieChoice, SetupFlags } from '../setup/types.js';
+
+interface Parsed {
+  node?: string;
+  single?: boolean;
+  cluster?: boolean;
+  interface?: string;
+  firewallWindow?: string;
+  peers?: string;
+  cookie?: CookieChoice;
+  cookieFile?: string;
+  fixPermissions?: boolean;
+  configDir?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+function setupProgram(ctx: Pick<Ctx, 'stdout' | 'stderr'>): Command {
+  // No .default() anywhere: a value not given is asked, or taken from --yes's secure defaults.
+  return new Command('ejctl setup')
+    .description('First-run setup with secure defaults: node name, distribution and EPMD addresses, firewall window, cookie, permissions.')
+    .option('--node <name>', 'node name, e.g. ejabberd@localhost (-sname unless it holds a dot)')
+    .option('--single', 'a single node: distribution and EPMD on loopback only')
+    .option('--cluster', 'a cluster member: distribution on --interface, inside --firewall-window')
+    .option('--interface <address>', "the address distribution listens on (cluster); one of the host's addresses")
+    .option('--firewall-window <min-max>', 'distribution port range, e.g. 4370-4379')
+    .option('--peers <addresses>', "the other nodes' addresses, comma-separated (for the firewall rules)")
+    .addOption(new Option('--cookie <choice>', 'keep the cookie, make a new one, or import a cluster\'s').choices(['keep', 'new', 'import']))
+    .option('--cookie-file <path>', 'import the cookie from this file (implies --cookie import; default: stdin)')
+    .option('--fix-permissions', 'fix the file permissions the audit finds')
+    .option('--no-fix-permissions', 'leave file permissions as they are')
+    .option('--config-dir <dir>', 'where ejabberdctl.cfg and ejabberd.yml are (default: /etc/ejabberd)')
+    .option('-y, --yes', 'take the secure default for every question no flag answers; do not ask for confirmation')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('--json', 'print the plan (with --dry-run) or the result as JSON')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+}
+
+export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
+  const program = setupProgram(ctx);
+  try {
+    program.parse(opts.words.slice(1), { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.help')) return Exit.ok;
+    if (err instanceof CommanderError) return Exit.usage;
+    throw err;
+  }
+  const p = program.opts<Parsed>();
+  if (p.single && p.cluster) throw usageError('--single and --cluster exclude each other');
+  const flags: SetupFlags = {
+    ...(p.node !== undefined ? { node: p.node } : {}),
+    ...(p.single ? { topology: 'single' as const } : p.cluster ? { topology: 'cluster' as const } : {}),
+    ...(p.interface !== undefined ? { interface: p.interface } : {}),
+    ...(p.firewallWindow !== undefined ? { firewallWindow: p.firewallWindow } : {}),
+    ...(p.peers !== undefined ? { peers: p.peers.split(/[\s,]+/).filter(Boolean) } : {}),
+    ...(p.cookie !== undefined ? { cookie: p.cookie } : {}),
+    ...(p.cookieFile !== undefined ? { cookieFile: p.cookieFile } : {}),
+    ...(p.fixPermissions !== undefined ? { fixPermissions: p.fixPermissions } : {}),
+    yes: p.yes === true,
+    dryRun: p.dryRun === true || opts.dryRun,
+    json: p.json === true,
+  };
+  if (flags.cookieFile !== undefined && flags.cookie !== undefined && flags.cookie !== 'import') {
+    throw usageError('--cookie-file names a cookie to import: it goes with --cookie import');
+  }
+  return runSetup(ctx, flags, { ...opts, ...(p.configDir !== undefined ? { configDir: p.configDir } : {}) });
+}

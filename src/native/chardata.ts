@@ -1,0 +1,115 @@
+/**
+ * What the erl transport's standard output does with characters, so both transports print the
+ * same bytes. A `-noshell` control node's `user` device on OTP 25 has encoding latin1
+ * (lib/kernel/src/user.erl): a character up to 255 becomes that one byte, a higher one the text
+ * `\x{HEX}`; binaries in unicode chardata are UTF-8. Data that is not chardata is an error, as
+ * there ({error, put_chars}).
+ */
+import { ErlString, ImproperList, type Term } from './term.js';
+
+export type Encoding = 'unicode' | 'latin1';
+
+export class NotChardata extends Error {}
+
+/** Bytes collected in one growing buffer: linear, however much a command prints. */
+export class ByteSink {
+  private buf = Buffer.allocUnsafe(1024);
+  private len = 0;
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+  byte(b: number): void { this.room(1); this.buf[this.len++] = b; }
+  bytes(b: Buffer): void { this.room(b.length); b.copy(this.buf, this.len); this.len += b.length; }
+  result(): Buffer { return this.buf.subarray(0, this.len); }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes the latin1 device writes for `data` given in encoding `enc`. Throws NotChardata. */
+export function deviceBytes(data: Term, enc: Encoding): Buffer {
+  const out = new ByteSink();
+  emit(data, enc, out, 0);
+  return out.result();
+}
+
+function emit(t: Term, enc: Encoding, out: ByteSink, depth: number): void {
+  if (depth > 10_000) throw new NotChardata('too deep');
+  if (typeof t === 'number') return emitChar(t, enc, out);
+  if (t instanceof ErlString) return out.bytes(t.bytes);
+  if (Buffer.isBuffer(t)) return emitBinary(t, enc, out);
+  if (Array.isArray(t)) {
+    for (const item of t) emit(item, enc, out, depth + 1);
+    return;
+  }
+  if (t instanceof ImproperList && Buffer.isBuffer(t.tail)) {
+    for (const item of t.items) emit(item, enc, out, depth + 1);
+    return emitBinary(t.tail, enc, out);
+  }
+  throw new NotChardata('not chardata');
+}
+
+function emitChar(c: number, enc: Encoding, out: ByteSink): void {
+  if (!Number.isInteger(c) || c < 0) throw new NotChardata('not a character');
+  if (c <= 255) return out.byte(c);
+  if (enc === 'latin1' || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) throw new NotChardata('not a character');
+  out.bytes(Buffer.from(`\\x{${c.toString(16).toUpperCase()}}`, 'latin1'));
+}
+
+function emitBinary(b: Buffer, enc: Encoding, out: ByteSink): void {
+  if (enc === 'latin1' || isAscii(b)) return out.bytes(b);
+  let text: string;
+  try {
+    text = utf8.decode(b);
+  } catch {
+    throw new NotChardata('a binary that is not UTF-8');
+  }
+  for (const ch of text) emitChar(ch.codePointAt(0) ?? 0, enc, out);
+}
+
+function isAscii(b: Buffer): boolean {
+  for (const x of b) if (x > 127) return false;
+  return true;
+}
+
+/**
+ * io_lib:format/2 for the formats ejabberd_ctl uses most (`~ts~n`, `~s`, `~n`, `~~`, plain
+ * text) when each argument is a flat string, evaluated here to save a round trip. Anything else
+ * returns undefined and goes to the node, so the result is always what io_lib would give.
+ */
+export function formatLocally(format: Term | undefined, args: Term | undefined): Term | undefined {
+  const fmt = flatChars(format, true);
+  if (!fmt || !Array.isArray(args)) return undefined;
+  const parts: Term[] = [];
+  let next = 0;
+  for (let i = 0; i < fmt.length; i++) {
+    const c = fmt[i];
+    if (c !== 0x7e) { parts.push(c ?? 0); continue; }
+    const d = fmt[i + 1];
+    const unicode = d === 0x74;
+    const conv = unicode ? fmt[i + 2] : d;
+    i += unicode ? 2 : 1;
+    if (conv === 0x6e && !unicode) parts.push(10);
+    else if (conv === 0x7e && !unicode) parts.push(0x7e);
+    else if (conv === 0x73) {
+      const arg = flatChars(args[next++], unicode);
+      if (!arg) return undefined;
+      parts.push(arg);
+    } else return undefined;
+  }
+  return next === args.length ? parts : undefined;
+}
+
+/** The characters of a flat string (latin1-only unless `unicode`), or undefined. */
+function flatChars(t: Term | undefined, unicode: boolean): number[] | undefined {
+  if (t instanceof ErlString) return Array.from(t.bytes);
+  if (Buffer.isBuffer(t)) return isAscii(t) ? Array.from(t) : undefined;
+  if (!Array.isArray(t)) return undefined;
+  const max = unicode ? 0x10ffff : 255;
+  for (const c of t) if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c > max || (c >= 0xd800 && c <= 0xdfff)) return undefined;
+  return t as number[];
+}

@@ -1,0 +1,38 @@
+/**
+ * Which transport forwards a command: the erl control node, or ejctl's own distribution client
+ * (src/native). `auto` takes native where it applies: plain TCP distribution found through EPMD
+ * or ERL_DIST_PORT. TLS distribution, another -proto_dist or a custom EPMD module need the erl
+ * control node. Kept free of heavy imports: every forwarded command loads it.
+ */
+import { isIPv6 } from 'node:net';
+import type { Settings } from '../config/settings.js';
+import { usageError } from '../errors.js';
+
+export type Transport = 'erl' | 'native';
+
+/** What `--transport` and EJCTL_TRANSPORT default to. */
+export const DEFAULT_TRANSPORT = 'erl';
+
+/** VM arguments after which only the erl control node can reach the node. */
+const NEEDS_ERL = ['-proto_dist', '-ssl_dist_optfile', '-ssl_dist_opt', '-epmd_module', '-erl_epmd_port', '-connect_all'];
+
+export function chooseTransport(
+  s: Pick<Settings, 'transport' | 'erlOptions' | 'inetDistInterface'>,
+  flag: string | undefined,
+  vmArgsText: string | undefined,
+): Transport {
+  const wanted = flag ?? s.transport ?? DEFAULT_TRANSPORT;
+  if (wanted === 'erl' || wanted === 'native') return wanted;
+  if (wanted !== 'auto') {
+    throw usageError(`unknown transport '${wanted}'`, 'Use --transport erl, native or auto (or EJCTL_TRANSPORT in ejabberdctl.cfg).');
+  }
+  return nativeApplies(s, vmArgsText) ? 'native' : 'erl';
+}
+
+export function nativeApplies(s: Pick<Settings, 'erlOptions' | 'inetDistInterface'>, vmArgsText: string | undefined): boolean {
+  const vmWords = (vmArgsText ?? '').split('\n').flatMap((line) => line.replace(/#.*/, '').split(/\s+/));
+  const words = new Set([...s.erlOptions, ...vmWords]);
+  if (NEEDS_ERL.some((w) => words.has(w))) return false;
+  // An IPv6 INET_DIST_INTERFACE makes ejctl's erl launch use inet6_tcp; leave that to erl.
+  return !(s.inetDistInterface && isIPv6(s.inetDistInterface));
+}

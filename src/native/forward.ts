@@ -1,0 +1,79 @@
+/**
+ * Forwarding a command over the native transport, with ejabberdctl's contract: what the command
+ * prints on stdout byte for byte, its integer as the exit code, and on any failure to reach the
+ * node ejabberdctl's line `Failed RPC connection to the node NODE: REASON` and exit 3 (the
+ * control node's code in ejabberd_ctl.erl 23.01). The reason why goes to stderr.
+ */
+import type { Ctx } from '../context.js';
+import type { Settings } from '../config/settings.js';
+import { Exit } from '../errors.js';
+import { describeLost, describeOpenFailure, describeTimeout } from './diagnose.js';
+import { openSession } from './open.js';
+import type { NativeSession } from './session.js';
+import { atom, charList, isTagged, type Term } from './term.js';
+
+export type Timeout = number | 'infinity';
+type Where = Pick<Settings, 'node' | 'nodeName' | 'cookieFile' | 'erlDistPort'>;
+
+export interface NativeOptions {
+  /** Called instead when the node is too old for the native transport (`auto` falls back to erl). */
+  fallback?: () => Promise<number>;
+}
+
+export async function forwardNative(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env'>, s: Where, args: readonly string[], cookie: string, timeout: Timeout, opts: NativeOptions = {}): Promise<number> {
+  const opened = await openSession(s, cookie, ctx.env);
+  if (!opened.ok) {
+    if (opened.failure.kind === 'old-node' && opts.fallback) return opts.fallback();
+    ctx.stdout.write(nodedownLine(s.node, 'nodedown'));
+    ctx.stderr.write(`${await describeOpenFailure(s, opened.failure)}\n`);
+    return Exit.unreachable;
+  }
+  try {
+    return await runForwarded(opened.session, s, args, timeout, (b) => ctx.stdout.write(b), (t) => ctx.stderr.write(t));
+  } finally {
+    opened.session.close();
+  }
+}
+
+/** One ejabberd_ctl:process(Args) over an open session, as ejabberd_ctl:start/0 does it. */
+export async function runForwarded(session: NativeSession, s: Pick<Settings, 'node' | 'nodeName' | 'cookieFile'>, args: readonly string[], timeout: Timeout, out: (b: Buffer) => void, err: (text: string) => void): Promise<number> {
+  const outcome = await session.call('ejabberd_ctl', 'process', [args.map(charList)], timeout, out);
+  if (outcome.kind === 'timeout') {
+    out(nodedownLine(s.node, 'timeout'));
+    err(`${describeTimeout(s, timeout === 'infinity' ? 0 : timeout)}\n`);
+    return Exit.unreachable;
+  }
+  if (outcome.kind === 'down') {
+    out(nodedownLine(s.node, 'nodedown'));
+    err(`${describeLost(s, outcome.reason)}\n`);
+    return Exit.unreachable;
+  }
+  return exitCodeOf(session, s, outcome.value, out);
+}
+
+async function exitCodeOf(session: NativeSession, s: Pick<Settings, 'node'>, value: Term, out: (b: Buffer) => void): Promise<number> {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value % 256;
+  if (isTagged(value, 'badrpc', 2)) {
+    const printed = await session.printf('Failed RPC connection to the node ~p: ~p~n', [atom(s.node), value.items[1] ?? []], out);
+    if (!printed) out(nodedownLine(s.node, 'nodedown'));
+    return Exit.unreachable;
+  }
+  if (isTagged(value, 'invalid_version', 2)) {
+    await session.printf('Invalid API version number: ~p~n', [value.items[1] ?? []], out);
+    return Exit.error;
+  }
+  return Exit.error;
+}
+
+/** The line for a node we cannot reach, with the node name as `~p` writes an atom. */
+export function nodedownLine(node: string, reason: string): Buffer {
+  return Buffer.from(`Failed RPC connection to the node ${writeAtom(node)}: ${reason}\n`, 'latin1');
+}
+
+const RESERVED = new Set(['after', 'and', 'andalso', 'band', 'begin', 'bnot', 'bor', 'bsl', 'bsr', 'bxor', 'case', 'catch', 'cond', 'div', 'end', 'fun', 'if', 'let', 'maybe', 'not', 'of', 'or', 'orelse', 'receive', 'rem', 'try', 'when', 'xor']);
+
+/** io_lib:write_atom/1 for the names ejabberd nodes have: quoted unless a plain lower-case word. */
+export function writeAtom(name: string): string {
+  if (/^[a-z][a-zA-Z0-9_@]*$/.test(name) && !RESERVED.has(name)) return name;
+  return `'${name.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+}

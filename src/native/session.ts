@@ -1,0 +1,126 @@
+/**
+ * A hidden-node session with the ejabberd node: our own pid, calls through the node's `rex`
+ * server (`{call, M, F, A, GroupLeader}`, as rpc.erl serves it) with our pid as the group
+ * leader, and the io requests of the called code served in arrival order.
+ */
+import { randomBytes } from 'node:crypto';
+import { DistConnection, type ConnectOptions, type DistMessage } from './connection.js';
+import { IoServer } from './ioServer.js';
+import { atom, charList, isAtom, isTagged, Pid, Ref, samePid, sameRef, Tuple, type Term } from './term.js';
+
+export type CallOutcome =
+  | { kind: 'reply'; value: Term }
+  | { kind: 'timeout' }
+  | { kind: 'down'; reason: string };
+
+interface Pending {
+  ref: Ref;
+  settle: (o: CallOutcome) => void;
+}
+
+const SEND = 2;
+const REG_SEND = 6;
+
+export class NativeSession {
+  readonly pid: Pid;
+  private readonly pending = new Set<Pending>();
+  private refCounter = 0;
+  private readonly refSalt = randomBytes(8);
+  /** Where the current command's output goes; output with no command running is dropped. */
+  private output: ((bytes: Buffer) => void) | undefined;
+  private ioQueue: Promise<void> = Promise.resolve();
+  private readonly io = new IoServer((m, f, a) => this.evaluate(m, f, a), (b) => this.output?.(b));
+  private downReason: string | undefined;
+
+  private constructor(private readonly conn: DistConnection) {
+    this.pid = new Pid(conn.self.name, 1, 0, conn.self.creation);
+    conn.onMessage = (m) => this.receive(m);
+    conn.onDown = (reason) => this.lose(reason);
+  }
+
+  static async open(o: ConnectOptions): Promise<NativeSession> {
+    return new NativeSession(await DistConnection.open(o));
+  }
+
+  get peer(): string {
+    return this.conn.peer.name;
+  }
+
+  /** rpc:call(Node, Mod, Fun, Args, Timeout), printing to `output`. */
+  async call(mod: string, fun: string, args: Term, timeoutMs: number | 'infinity', output?: (bytes: Buffer) => void): Promise<CallOutcome> {
+    const previous = this.output;
+    if (output) this.output = output;
+    try {
+      return await this.request(new Tuple(atom('call'), atom(mod), atom(fun), args, this.pid), timeoutMs);
+    } finally {
+      // Output requests still queued belong to this call: let them finish before switching.
+      await this.ioQueue;
+      this.output = previous;
+    }
+  }
+
+  /** io:format(Format, Args) as the called code would print it, evaluated by the node. */
+  async printf(format: string, args: Term[], output: (bytes: Buffer) => void): Promise<boolean> {
+    const previous = this.output;
+    this.output = output;
+    try {
+      const req = new Tuple(atom('put_chars'), atom('unicode'), atom('io_lib'), atom('format'), [charList(format), args]);
+      return isAtom(await this.io.handle(req), 'ok');
+    } finally {
+      this.output = previous;
+    }
+  }
+
+  private request(request: Term, timeoutMs: number | 'infinity'): Promise<CallOutcome> {
+    if (this.downReason !== undefined) return Promise.resolve({ kind: 'down', reason: this.downReason });
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const p: Pending = { ref: this.newRef(), settle: (o) => { clearTimeout(timer); this.pending.delete(p); resolve(o); } };
+      const message = new Tuple(atom('$gen_call'), new Tuple(this.pid, p.ref), request);
+      this.conn.send(new Tuple(REG_SEND, this.pid, atom(''), atom('rex')), message);
+      this.pending.add(p);
+      if (timeoutMs !== 'infinity') timer = setTimeout(() => p.settle({ kind: 'timeout' }), timeoutMs);
+    });
+  }
+
+  /** A nested call for the io server (formatting); no timeout, it ends with the connection. */
+  private async evaluate(mod: string, fun: string, args: Term): Promise<{ ok: true; value: Term } | { ok: false }> {
+    const o = await this.request(new Tuple(atom('call'), atom(mod), atom(fun), args, this.pid), 'infinity');
+    return o.kind === 'reply' && !isTagged(o.value, 'badrpc') ? { ok: true, value: o.value } : { ok: false };
+  }
+
+  private newRef(): Ref {
+    this.refCounter = (this.refCounter + 1) >>> 0;
+    return new Ref(this.pid.node, this.pid.creation, [this.refCounter & 0x3ffff, this.refSalt.readUInt32BE(0), this.refSalt.readUInt32BE(4)]);
+  }
+
+  private receive({ control, payload }: DistMessage): void {
+    if (!(control instanceof Tuple) || payload === undefined) return;
+    const op = control.items[0];
+    const to = op === SEND ? control.items[2] : op === 22 ? control.items[2] : op === 12 ? control.items[2] : undefined;
+    if (!samePid(to, this.pid)) return;
+    if (isTagged(payload, 'io_request', 4)) return this.queueIo(payload);
+    if (payload instanceof Tuple && payload.items.length === 2) {
+      for (const p of this.pending) if (sameRef(payload.items[0], p.ref)) return p.settle({ kind: 'reply', value: payload.items[1] ?? [] });
+    }
+  }
+
+  /** io requests are answered one at a time, in order, so output keeps its order. */
+  private queueIo(req: Tuple): void {
+    const [, from, replyAs, request] = req.items;
+    if (!(from instanceof Pid) || request === undefined || replyAs === undefined) return;
+    this.ioQueue = this.ioQueue.then(async () => {
+      const reply = await this.io.handle(request);
+      this.conn.send(new Tuple(SEND, atom(''), from), new Tuple(atom('io_reply'), replyAs, reply));
+    }).catch(() => {});
+  }
+
+  private lose(reason: string): void {
+    this.downReason = reason;
+    for (const p of [...this.pending]) p.settle({ kind: 'down', reason });
+  }
+
+  close(): void {
+    this.conn.close();
+  }
+}

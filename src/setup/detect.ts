@@ -1,0 +1,104 @@
+/**
+ * Step 1: look at what is there, changing nothing. The cfg in use (and the file behind a
+ * symlink), the settings it gives, the cookie, the host's addresses, ejabberd's listeners,
+ * whether the node runs, and what the audit finds about file permissions.
+ */
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import type { Ctx } from '../context.js';
+import type { LocationFlags, Settings } from '../config/settings.js';
+import { baseLocations, loadSettings } from '../config/load.js';
+import { configError } from '../errors.js';
+import { checkCookie } from '../cookie/check.js';
+import { epmdNames, epmdPort } from '../system/epmd.js';
+import { runAudit } from '../audit/index.js';
+import type { Finding } from '../audit/types.js';
+import { readCfgForEdit } from './cfgEdit.js';
+import { parseListeners, type Listener } from './listeners.js';
+import type { Detected, FileState, HostAddress } from './types.js';
+
+export type DetectCtx = Pick<Ctx, 'uid' | 'files' | 'env' | 'now' | 'stdin' | 'stdout' | 'stderr'>;
+
+export async function detect(ctx: DetectCtx, flags: LocationFlags): Promise<Detected> {
+  const probe = loadSettingsForSetup(ctx, flags);
+  const { settings } = probe;
+  const cfgPath = settings.ctlConfigPath;
+  const cfgRealPath = existsSync(cfgPath) ? realpathSync(cfgPath) : cfgPath;
+  const cookie = checkCookie(settings, ctx);
+  const audit = await auditPermissions(ctx, settings, [cfgRealPath, cfgPath, cookie.path]);
+  return {
+    settings,
+    cfgPath,
+    cfgRealPath,
+    cfgText: probe.cfgText,
+    cfgState: fileState(cfgRealPath),
+    installGid: settings.installUser?.gid ?? fileState(cfgRealPath)?.gid ?? 0,
+    cookie: { path: cookie.path, problems: cookie.problems, fingerprint: cookie.fingerprint },
+    addresses: hostAddresses(),
+    listeners: readListeners(settings.ejabberdConfigPath),
+    nodeRunning: await isRegistered(settings, ctx.env),
+    mnesiaSchema: existsSync(join(settings.spoolDir, 'schema.DAT')),
+    permissionFindings: audit,
+  };
+}
+
+/**
+ * The cfg is checked with the editor's reader first, so a file holding shell code is refused
+ * with words about editing it, before the settings are resolved from it.
+ */
+function loadSettingsForSetup(ctx: DetectCtx, flags: LocationFlags): { settings: Settings; cfgText: string } {
+  const first = loadSettingsPath(ctx, flags);
+  let cfgText = '';
+  try {
+    cfgText = readFileSync(first, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw configError(`${first}: cannot read it (${code ?? String(err)})`, 'Run ejctl setup as root.');
+  }
+  readCfgForEdit(cfgText, first);
+  return { settings: loadSettings(ctx, flags).settings, cfgText };
+}
+
+/** The file loadSettings reads: -c, EJABBERDCTL_CONFIG_PATH, else ejabberdctl.cfg in the config dir. */
+function loadSettingsPath(ctx: DetectCtx, flags: LocationFlags): string {
+  const configDir = flags.configDir ?? ctx.env.CONFIG_DIR ?? baseLocations(ctx).configDir;
+  return flags.ctlConfig ?? ctx.env.EJABBERDCTL_CONFIG_PATH ?? `${configDir}/ejabberdctl.cfg`;
+}
+
+export function fileState(path: string): FileState | undefined {
+  try {
+    const st = statSync(path);
+    return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+  } catch {
+    return undefined;
+  }
+}
+
+export function hostAddresses(): HostAddress[] {
+  return Object.entries(networkInterfaces()).flatMap(([name, infos]) =>
+    (infos ?? [])
+      // Link-local IPv6 needs a scope id that inet_dist_use_interface cannot take.
+      .filter((i) => !(i.family === 'IPv6' && i.address.toLowerCase().startsWith('fe80:')))
+      .map((i) => ({ interface: name, address: i.address, family: i.family, internal: i.internal })),
+  );
+}
+
+function readListeners(ymlPath: string): Listener[] | undefined {
+  try {
+    return parseListeners(readFileSync(ymlPath, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function isRegistered(s: Settings, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const answer = await epmdNames(s.nodeName.host, epmdPort(env), 1000);
+  return answer.ok && answer.names.some((n) => n.name === s.nodeName.name);
+}
+
+/** Permission findings a chmod clears; the cfg and the cookie are rewritten by setup itself. */
+async function auditPermissions(ctx: DetectCtx, settings: Settings, ownPaths: string[]): Promise<Finding[]> {
+  const report = await runAudit(ctx, settings);
+  return report.findings.filter((f) => f.path !== undefined && f.fixMode !== undefined && !ownPaths.includes(f.path));
+}

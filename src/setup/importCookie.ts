@@ -1,0 +1,56 @@
+/**
+ * The cookie of the cluster being joined: from --cookie-file, typed at a hidden prompt, or piped
+ * on stdin. Validated like `ejctl cookie import`; a weak one is taken (the cluster runs on it)
+ * with a warning to rotate it. It goes nowhere but into memory until apply writes it.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import type { Ctx } from '../context.js';
+import { cookieError, usageError } from '../errors.js';
+import { checkCookieText } from '../cookie/inspect.js';
+import { validateImported } from '../cookie/store.js';
+import type { Prompter } from './prompt.js';
+import type { SetupFlags } from './types.js';
+
+/** A cookie is at most 255 characters; anything much longer is not one. */
+const MAX_READ = 4096;
+
+export async function readImportedCookie(flags: SetupFlags, p: Prompter, ctx: Pick<Ctx, 'stdin' | 'stderr'>): Promise<string> {
+  if (flags.cookieFile !== undefined) return validateImported(readCookieSource(flags.cookieFile), true, ctx);
+  if (p.interactive) {
+    const typed = await p.secret({
+      message: "Paste the cluster's cookie (not shown; compare its fingerprint with `ejctl cookie fingerprint` on a cluster node)",
+      flag: '--cookie-file PATH',
+      validate: (v) => checkCookieText(v, 'the cookie').find((x) => x.severity === 'fatal')?.message,
+    });
+    return validateImported(typed, true, ctx);
+  }
+  if (ctx.stdin.isTTY) throw usageError('--cookie import needs the cookie: pass --cookie-file PATH, or pipe it on stdin');
+  return validateImported(await readAll(ctx.stdin), true, ctx);
+}
+
+/** Reads the file without following a symlink and without blocking on a FIFO. */
+function readCookieSource(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (err) {
+    throw cookieError(`cannot read the cookie to import from ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw cookieError(`${path} is not a regular file`);
+    const buf = Buffer.alloc(MAX_READ);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('latin1');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) {
+    text += Buffer.isBuffer(chunk) ? chunk.toString('latin1') : String(chunk);
+    if (text.length > MAX_READ) throw cookieError('stdin holds more than a cookie; nothing was stored');
+  }
+  return text;
+}

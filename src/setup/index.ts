@@ -1,0 +1,77 @@
+/**
+ * `ejctl setup` as a pipeline of small steps (as create-astro runs its wizard):
+ * detect -> ask -> plan -> confirm -> apply -> next steps. Nothing is written before the
+ * confirmation; with --dry-run nothing is written at all.
+ */
+import type { Ctx } from '../context.js';
+import type { LocationFlags } from '../config/settings.js';
+import { loadSettings } from '../config/load.js';
+import { Exit } from '../errors.js';
+import { lookupGroupName, lookupUid } from '../system/users.js';
+import { askQuestions } from './ask.js';
+import { applyPlan, type ApplyResult } from './apply.js';
+import { detect, fileState } from './detect.js';
+import { describeNextSteps, nextSteps, type NextSteps } from './nextSteps.js';
+import { buildSetupPlan } from './plan.js';
+import { createPrompter, type Prompter } from './prompt.js';
+import { describeSetupPlan, planJson, type Names } from './show.js';
+import { planChangesSomething, type SetupFlags, type SetupPlan } from './types.js';
+
+export type SetupCtx = Pick<Ctx, 'uid' | 'files' | 'env' | 'now' | 'stdin' | 'stdout' | 'stderr'>;
+
+export async function runSetup(ctx: SetupCtx, flags: SetupFlags, location: LocationFlags): Promise<number> {
+  const prompter = createPrompter(ctx);
+  const detected = await detect(ctx, location);
+  const { answers, secrets } = await askQuestions(detected, flags, prompter, ctx);
+  const plan = buildSetupPlan(detected, answers, secrets, fileState);
+  const names = namesFor(ctx);
+  const changes = planChangesSomething(plan);
+  if (flags.dryRun) {
+    ctx.stdout.write(flags.json ? `${JSON.stringify({ dryRun: true, ...planJson(plan) }, null, 2)}\n` : describeSetupPlan(plan, names));
+    return Exit.ok;
+  }
+  if (!flags.json) ctx.stdout.write(describeSetupPlan(plan, names));
+  if (changes && !(await confirmed(flags, prompter))) {
+    ctx.stderr.write('ejctl: setup cancelled: nothing was changed\n');
+    return Exit.error;
+  }
+  const result = changes ? await applyPlan(plan, secrets, detected, ctx) : undefined;
+  // The settings as they are now, so the audit judges the result, not the previous state.
+  const after = loadSettings(ctx, location).settings;
+  const steps = await nextSteps(ctx, detected, plan, result, after);
+  ctx.stdout.write(flags.json ? `${JSON.stringify(resultJson(plan, changes, result, steps), null, 2)}\n` : describeResult(changes, result) + describeNextSteps(steps));
+  return Exit.ok;
+}
+
+async function confirmed(flags: SetupFlags, p: Prompter): Promise<boolean> {
+  if (flags.yes) return true;
+  return p.confirm({ message: 'Apply these changes?', flag: '--yes', default: true });
+}
+
+function describeResult(changes: boolean, r: ApplyResult | undefined): string {
+  if (!changes || !r) return ''; // the plan already said there is nothing to change
+  const lines = ['Done.'];
+  if (r.cfgBackup) lines.push(`The previous ejabberdctl.cfg is kept in ${r.cfgBackup}.`);
+  if (r.cookieBackup) lines.push(`The previous cookie is kept in ${r.cookieBackup} (mode 0400).`);
+  return `${lines.join('\n')}\n`;
+}
+
+function resultJson(plan: SetupPlan, changes: boolean, r: ApplyResult | undefined, n: NextSteps): Record<string, unknown> {
+  return {
+    dryRun: false,
+    ...planJson(plan),
+    changed: changes,
+    backups: { cfg: r?.cfgBackup ?? null, cookie: r?.cookieBackup ?? null },
+    cookieFingerprint: n.cookieFingerprint ?? null,
+    firewall: { openPorts: n.firewall.openPorts, nftables: n.firewall.nftables, ufw: n.firewall.ufw },
+    restart: n.restart,
+    audit: { findings: n.audit.findings, skipped: n.audit.skipped },
+  };
+}
+
+function namesFor(ctx: Pick<Ctx, 'files'>): Names {
+  return {
+    user: (uid) => lookupUid(ctx.files, uid)?.name ?? String(uid),
+    group: (gid) => lookupGroupName(ctx.files, gid) ?? String(gid),
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Step 6: what to do next, in the order the operator needs it: the firewall rules for this
+ * choice, how to restart so the changes take effect, the cookie's fingerprint to compare on the
+ * other nodes, then the audit of the result.
+ */
+import type { Ctx } from '../context.js';
+import type { Settings } from '../config/settings.js';
+import { parseFirewallWindow } from '../config/validate.js';
+import { runAudit } from '../audit/index.js';
+import { severityRank, SEVERITIES, type AuditReport, type Severity } from '../audit/types.js';
+import { firewallRules, type FirewallRules } from './firewall.js';
+import { STANDARD_LISTENERS } from './listeners.js';
+import type { ApplyResult } from './apply.js';
+import type { Detected, SetupPlan } from './types.js';
+
+export interface NextSteps {
+  firewall: FirewallRules;
+  restart: string[];
+  cookieFingerprint: string | undefined;
+  audit: AuditReport;
+}
+
+export async function nextSteps(ctx: Pick<Ctx, 'uid' | 'files' | 'env' | 'now'>, d: Detected, plan: SetupPlan, result: ApplyResult | undefined, after: Settings): Promise<NextSteps> {
+  const window = parseFirewallWindow(plan.answers.firewallWindow);
+  const firewall = firewallRules({
+    topology: plan.answers.topology,
+    listeners: d.listeners ?? STANDARD_LISTENERS,
+    peers: plan.answers.peers,
+    window: typeof window === 'string' ? { min: 4370, max: 4379 } : window,
+  });
+  const audit = await runAudit(ctx, after);
+  return { firewall, restart: restartAdvice(d, plan, result), cookieFingerprint: result?.cookieFingerprint ?? d.cookie.fingerprint, audit };
+}
+
+function restartAdvice(d: Detected, plan: SetupPlan, result: ApplyResult | undefined): string[] {
+  const lines: string[] = [];
+  if (!d.nodeRunning) {
+    lines.push('ejabberd is not running: the new settings apply when it starts (ejctl start, or systemctl start ejabberd).');
+  } else if (result?.cookieBackup) {
+    lines.push(
+      'The running node still has the old cookie, so stop it with that one, then start it with the new one:',
+      `  ejctl --cookie-file ${result.cookieBackup} stop && ejctl stopped && ejctl start`,
+    );
+  } else {
+    lines.push('Restart ejabberd so the changes take effect: ejctl restart (or systemctl restart ejabberd).');
+  }
+  if (plan.cfg.changes.some((c) => c.name === 'ERL_EPMD_ADDRESS')) {
+    lines.push("EPMD keeps the addresses it was started with: once no Erlang node runs, stop it (epmd -kill) so the next start binds it anew. On systemd hosts EPMD comes from epmd.socket/epmd.service, which ignores ERL_EPMD_ADDRESS: set its ListenStream there.");
+  }
+  return lines;
+}
+
+export function describeNextSteps(n: NextSteps): string {
+  const out = ['', 'Next steps', '', '1. Firewall rules for this choice (nothing was changed in your firewall):', '', n.firewall.nftables, n.firewall.ufw];
+  for (const l of n.firewall.otherListeners) {
+    out.push(`Not opened: ${l.module} on port ${l.port}; open it yourself if it must face the network.`);
+  }
+  out.push('', '2. Restart:', ...n.restart.map((l) => `   ${l}`));
+  out.push('', `3. Cookie fingerprint: ${n.cookieFingerprint ?? '(no readable cookie)'}`, '   Compare it with `ejctl cookie fingerprint` on every other node of the cluster.');
+  out.push('', `4. Audit: ${auditSummary(n.audit)}`);
+  for (const f of n.audit.findings.filter((x) => severityRank(x.severity) >= severityRank('medium'))) {
+    out.push(`   [${f.severity}] ${f.title}: ${f.evidence}`, `      fix: ${f.fix}`);
+  }
+  for (const s of n.audit.skipped) out.push(`   skipped ${s.check}: ${s.reason}`);
+  return `${out.join('\n')}\n`;
+}
+
+export function auditSummary(a: AuditReport): string {
+  const counts = SEVERITIES.map((s: Severity) => [s, a.findings.filter((f) => f.severity === s).length] as const).reverse();
+  const text = counts.filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
+  return text ? `${text} (run ejctl audit for the details)` : 'no findings';
+}

@@ -1,0 +1,84 @@
+/**
+ * The only door to Inquirer. Every question names the flag that answers it, so that without a
+ * terminal (or with CI set) a missing answer becomes one usage error naming that flag instead of
+ * a wait for input that never comes; and Ctrl-C at any prompt becomes one EjctlError, which
+ * leaves the files as they were because nothing is written before the confirmation.
+ * Inquirer itself is imported only when a question is really put.
+ */
+import type { Ctx } from '../context.js';
+import { EjctlError, usageError } from '../errors.js';
+
+/** 128 + SIGINT, as a shell reports a command stopped by Ctrl-C. */
+export const EXIT_INTERRUPTED = 130;
+
+interface Base {
+  message: string;
+  /** The flag that answers this question without a terminal, e.g. `--node NAME`. */
+  flag: string;
+}
+
+export interface Choice<T> {
+  name: string;
+  value: T;
+  description?: string;
+}
+
+export interface Prompter {
+  readonly interactive: boolean;
+  input(q: Base & { default?: string; validate?: (v: string) => string | undefined }): Promise<string>;
+  secret(q: Base & { validate?: (v: string) => string | undefined }): Promise<string>;
+  select<T>(q: Base & { choices: Choice<T>[]; default?: T }): Promise<T>;
+  checkbox<T>(q: Base & { choices: (Choice<T> & { checked: boolean })[] }): Promise<T[]>;
+  confirm(q: Base & { default: boolean }): Promise<boolean>;
+}
+
+type PromptCtx = Pick<Ctx, 'stdin' | 'stderr' | 'env'>;
+
+/** CI systems set CI to anything but these when a run is unattended. */
+export function isCi(env: NodeJS.ProcessEnv): boolean {
+  const ci = env.CI;
+  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+}
+
+export function canPrompt(ctx: PromptCtx): boolean {
+  return ctx.stdin.isTTY === true && ctx.stderr.isTTY === true && !isCi(ctx.env);
+}
+
+export function createPrompter(ctx: PromptCtx): Prompter {
+  const interactive = canPrompt(ctx);
+  const context = { input: ctx.stdin, output: ctx.stderr, clearPromptOnDone: false };
+  const ask = async <T>(q: Base, put: (p: typeof import('@inquirer/prompts')) => Promise<T>): Promise<T> => {
+    if (!interactive) throw missingAnswer(q, ctx);
+    const prompts = await import('@inquirer/prompts');
+    try {
+      return await put(prompts);
+    } catch (err) {
+      throw asInterrupted(err);
+    }
+  };
+  const check = (validate?: (v: string) => string | undefined) => (v: string) => validate?.(v) ?? true;
+  return {
+    interactive,
+    input: (q) => ask(q, (p) => p.input({ message: q.message, ...(q.default === undefined ? {} : { default: q.default }), validate: check(q.validate) }, context)),
+    secret: (q) => ask(q, (p) => p.password({ message: q.message, validate: check(q.validate) }, context)),
+    select: <T>(q: Base & { choices: Choice<T>[]; default?: T }) =>
+      ask(q, (p) => p.select<T>({ message: q.message, choices: q.choices, ...(q.default === undefined ? {} : { default: q.default }) }, context)),
+    checkbox: <T>(q: Base & { choices: (Choice<T> & { checked: boolean })[] }) =>
+      ask(q, (p) => p.checkbox<T>({ message: q.message, choices: q.choices }, context)),
+    confirm: (q) => ask(q, (p) => p.confirm({ message: q.message, default: q.default }, context)),
+  };
+}
+
+function missingAnswer(q: Base, ctx: PromptCtx): EjctlError {
+  const why = isCi(ctx.env) ? 'CI is set' : 'there is no terminal to ask in';
+  return usageError(`setup needs an answer to "${q.message}" and ${why}: pass ${q.flag}`, 'Or pass --yes to take the secure default for every question not answered by a flag.');
+}
+
+/** Inquirer's Ctrl-C (ExitPromptError) and an aborted prompt become one error; others pass. */
+function asInterrupted(err: unknown): unknown {
+  const name = err instanceof Error ? err.name : '';
+  if (name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError') {
+    return new EjctlError('setup interrupted: nothing was changed', EXIT_INTERRUPTED);
+  }
+  return err;
+}
