@@ -9,6 +9,15 @@ Any COMMAND ejctl does not handle itself is forwarded to the ejabberd node, as e
 does, with the same output and exit codes. 'ejctl help [COMMAND]' is ejabberd's own help.
 'ejctl -- COMMAND ...' always forwards.
 
+ejctl's own commands ('ejctl COMMAND --help' for each):
+  start | foreground | foreground-quiet | live   start the ejabberd node (as INSTALLUSER)
+  debug | etop | iexdebug | iexlive              attach to the running node
+  ping [NODE] | started | stopped                check or wait for the node
+  cookie init|check|fingerprint|import|rotate    the Erlang cookie, safely
+  audit                                          read-only security check
+  setup                                          first-run hardening (interactive or flags)
+  batch [FILE]                                   many commands over one connection
+
 Options (before the command, as with ejabberdctl):
   -n, --node NODE          ejabberd node name (ERLANG_NODE)
   -s, --spool DIR          Mnesia spool directory (SPOOL_DIR)
@@ -24,6 +33,7 @@ ejctl's own options:
       --cookie-file PATH   the Erlang cookie file (COOKIE_FILE)
       --secret-stdin       read one secret from stdin (hidden prompt on a terminal) and pass it
                            where an argument is @SECRET@; it appears in no process's argv
+      --transport T        erl, native or auto (EJCTL_TRANSPORT)
       --dry-run            print the launch plan (cookie redacted) and run nothing
       --verbose            say on stderr which files and settings are used
   -h, --help               this help

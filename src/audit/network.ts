@@ -5,7 +5,7 @@
 import type { Settings } from '../config/settings.js';
 import { epmdNames } from '../system/epmd.js';
 import { finding } from './catalog.js';
-import { formatSocket, isLoopback, isWildcard, type BeamProcess, type ListeningSocket } from './procfs.js';
+import { formatSocket, isLoopback, isWildcard, nodeNameInArgv, type BeamProcess, type ListeningSocket } from './procfs.js';
 import { overrideIsLoopback, type SystemEpmdState } from './systemd.js';
 import type { CheckResult, Finding, Skip } from './types.js';
 
@@ -128,7 +128,7 @@ function checkSystemEpmd(s: NetworkSettings, state: SystemEpmdState): Finding[] 
 }
 
 function checkLongNames(s: NetworkSettings, beam: BeamProcess | undefined): Finding[] {
-  const live = beam?.argv.includes('-name');
+  const live = beam && nodeNameInArgv(beam.argv)?.flag === '-name';
   if (beam ? !live : !s.nodeName.longNames) return [];
   return [finding('long-names', {
     evidence: live ? `beam pid ${beam?.pid ?? ''} runs with -name ${s.node}` : `ERLANG_NODE=${s.node} holds a dot, so the node starts with -name`,

@@ -69,6 +69,14 @@ describe('distribution checks on given facts', () => {
     expect(found).not.toContain('no-firewall-window');
   });
 
+  it('long-names follows the running beam when there is one', () => {
+    const beam = (flag: string) => ({ pid: 42, uid: 103, euid: 103, argv: ['/usr/lib/erlang/erts-13.1.5/bin/beam.smp', '--', flag, 'ejabberd@localhost'] });
+    const long = evaluateNetwork(settings(), facts({ beam: beam('-name') })).findings.find((x) => x.id === 'long-names');
+    expect(long?.evidence).toBe('beam pid 42 runs with -name ejabberd@localhost');
+    const dotted = settings({ nodeName: { name: 'ejabberd', host: 'xmpp.example.net', longNames: true } });
+    expect(ids(dotted, facts({ beam: beam('-sname') }))).not.toContain('long-names');
+  });
+
   it('an unreadable socket table skips both exposure checks', () => {
     const r = evaluateNetwork(settings(), facts({ sockets: { reason: 'cannot read /proc/net/tcp (EACCES)' } }));
     expect(r.findings).toEqual([]);
