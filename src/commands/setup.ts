@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import { Exit, usageError } from '../errors.js';
+import { splitList } from '../setup/answerChecks.js';
 import { runSetup } from '../setup/index.js';
 import type { CookieChoice, SetupFlags } from '../setup/types.js';
 
@@ -42,7 +43,8 @@ function setupProgram(ctx: Pick<Ctx, 'stdout' | 'stderr'>): Command {
     .option('--json', 'print the plan (with --dry-run) or the result as JSON')
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+    // Errors are thrown as EjctlError below, so src/cli.ts words them like every other one.
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: () => undefined });
 }
 
 export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
@@ -51,7 +53,7 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     program.parse(opts.words.slice(1), { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.help')) return Exit.ok;
-    if (err instanceof CommanderError) return Exit.usage;
+    if (err instanceof CommanderError) throw usageError(err.message.replace(/^error: /, ''), 'See ejctl setup --help.');
     throw err;
   }
   const p = program.opts<Parsed>();
@@ -61,7 +63,7 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     ...(p.single ? { topology: 'single' as const } : p.cluster ? { topology: 'cluster' as const } : {}),
     ...(p.interface !== undefined ? { interface: p.interface } : {}),
     ...(p.firewallWindow !== undefined ? { firewallWindow: p.firewallWindow } : {}),
-    ...(p.peers !== undefined ? { peers: p.peers.split(/[\s,]+/).filter(Boolean) } : {}),
+    ...(p.peers !== undefined ? { peers: splitList(p.peers) } : {}),
     ...(p.cookie !== undefined ? { cookie: p.cookie } : {}),
     ...(p.cookieFile !== undefined ? { cookieFile: p.cookieFile } : {}),
     ...(p.fixPermissions !== undefined ? { fixPermissions: p.fixPermissions } : {}),

@@ -120,7 +120,7 @@ function describeWriteError(err: unknown, finalPath: string): unknown {
   return cookieError(`cannot store the cookie at ${finalPath} (${code})`);
 }
 
-function syncDirectory(dir: string): void {
+export function syncDirectory(dir: string): void {
   const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     fsyncSync(fd);

@@ -3,38 +3,14 @@
  * default, else a prompt (which, without a terminal, is a usage error naming the flag).
  * Defaults come from what is there, so running setup again and pressing Enter changes nothing.
  */
-import { isIP } from 'node:net';
 import { usageError } from '../errors.js';
-import { checkIpAddress, parseFirewallWindow, parseNodeName } from '../config/validate.js';
+import { checkIpAddress } from '../config/validate.js';
 import type { Ctx } from '../context.js';
 import { octalMode, type Finding } from '../audit/types.js';
+import { DEFAULT_WINDOW, isLoopback, splitList, validateNode, validatePeers, validateWindow } from './answerChecks.js';
 import type { Prompter } from './prompt.js';
 import { readImportedCookie } from './importCookie.js';
 import type { Answers, CookieChoice, Detected, SetupFlags, SetupSecrets, Topology } from './types.js';
-
-export const DEFAULT_WINDOW = '4370-4379';
-/** "A small range": enough ports for a node and its control connections, no more. */
-export const MAX_WINDOW_PORTS = 100;
-
-const isLoopback = (ip: string | undefined): boolean => ip !== undefined && (ip.startsWith('127.') || ip === '::1');
-
-export function validateNode(v: string): string | undefined {
-  const parsed = parseNodeName(v.trim());
-  return typeof parsed === 'string' ? parsed : undefined;
-}
-
-export function validateWindow(v: string): string | undefined {
-  const w = parseFirewallWindow(v.trim());
-  if (typeof w === 'string') return w;
-  return w.max - w.min + 1 > MAX_WINDOW_PORTS ? `${w.max - w.min + 1} ports is more than a firewall window needs (at most ${MAX_WINDOW_PORTS})` : undefined;
-}
-
-export function validatePeers(v: string): string | undefined {
-  const bad = splitList(v).find((p) => isIP(p) === 0);
-  return bad === undefined ? undefined : `'${bad}' is not an IPv4 or IPv6 address`;
-}
-
-export const splitList = (v: string): string[] => v.split(/[\s,]+/).filter(Boolean);
 
 /** flag, else --yes default, else the prompt; a flag's value is checked like a typed one. */
 async function resolveAnswer<T>(flags: SetupFlags, a: { flag: T | undefined; flagName: string; check?: (v: T) => string | undefined; secureDefault: T | undefined; prompt: () => Promise<T> }): Promise<T> {
@@ -51,32 +27,56 @@ async function resolveAnswer<T>(flags: SetupFlags, a: { flag: T | undefined; fla
 }
 
 export async function askQuestions(d: Detected, flags: SetupFlags, p: Prompter, ctx: Pick<Ctx, 'stdin' | 'stderr'>): Promise<{ answers: Answers; secrets: SetupSecrets }> {
-  const s = d.settings;
-  const node = (await resolveAnswer(flags, {
-    flag: flags.node, flagName: '--node NAME', check: validateNode, secureDefault: s.node,
-    prompt: () => p.input({ message: 'Node name (a short name such as ejabberd@localhost uses -sname)', flag: '--node NAME', default: s.node, validate: validateNode }),
-  })).trim();
-  const wasCluster = s.inetDistInterface !== undefined && !isLoopback(s.inetDistInterface);
-  const topology = await resolveAnswer<Topology>(flags, {
-    flag: flags.topology, flagName: '--single or --cluster', secureDefault: wasCluster ? 'cluster' : 'single',
+  const node = await askNode(d, flags, p);
+  const topology = await askTopology(d, flags, p);
+  const cluster = topology === 'cluster' ? await askCluster(d, flags, p) : undefined;
+  const cookie = await askCookie(d, flags, p, topology);
+  const secrets: SetupSecrets = cookie === 'import' ? { importedCookie: await readImportedCookie(flags, p, ctx) } : {};
+  const fixes = await askFixes(d.permissionFindings, flags, p);
+  const answers: Answers = {
+    node,
+    topology,
+    interface: cluster?.address ?? '127.0.0.1',
+    firewallWindow: cluster?.window ?? singleNodeWindow(d, flags),
+    peers: cluster?.peers ?? [],
+    cookie,
+    fixes,
+  };
+  return { answers, secrets };
+}
+
+async function askNode(d: Detected, flags: SetupFlags, p: Prompter): Promise<string> {
+  const current = d.settings.node;
+  const node = await resolveAnswer(flags, {
+    flag: flags.node, flagName: '--node NAME', check: validateNode, secureDefault: current,
+    prompt: () => p.input({ message: 'Node name (a short name such as ejabberd@localhost uses -sname)', flag: '--node NAME', default: current, validate: validateNode }),
+  });
+  return node.trim();
+}
+
+/** A cfg that already puts distribution on a non-loopback address belongs to a cluster member. */
+const wasCluster = (d: Detected): boolean => d.settings.inetDistInterface !== undefined && !isLoopback(d.settings.inetDistInterface);
+
+function askTopology(d: Detected, flags: SetupFlags, p: Prompter): Promise<Topology> {
+  const current: Topology = wasCluster(d) ? 'cluster' : 'single';
+  return resolveAnswer<Topology>(flags, {
+    flag: flags.topology, flagName: '--single or --cluster', secureDefault: current,
     prompt: () => p.select<Topology>({
-      message: 'Is this a single ejabberd node, or a member of a cluster?', flag: '--single or --cluster', default: wasCluster ? 'cluster' : 'single',
+      message: 'Is this a single ejabberd node, or a member of a cluster?', flag: '--single or --cluster', default: current,
       choices: [
         { name: 'Single node', value: 'single', description: 'Distribution and EPMD on loopback only: nothing Erlang faces the network' },
         { name: 'Cluster member', value: 'cluster', description: 'Distribution on one address, in a fixed port window, for the peers only' },
       ],
     }),
   });
-  const cluster = topology === 'cluster' ? await askCluster(d, flags, p, wasCluster) : undefined;
-  const firewallWindow = cluster?.window ?? flags.firewallWindow ?? currentWindow(d);
-  if (!cluster && flags.firewallWindow !== undefined && validateWindow(flags.firewallWindow)) throw usageError(`--firewall-window: ${validateWindow(flags.firewallWindow) ?? ''}`);
-  const cookie = await askCookie(d, flags, p, topology);
-  const secrets: SetupSecrets = cookie === 'import' ? { importedCookie: await readImportedCookie(flags, p, ctx) } : {};
-  const fixes = await askFixes(d.permissionFindings, flags, p);
-  const answers: Answers = {
-    node, topology, interface: cluster?.address ?? '127.0.0.1', firewallWindow: firewallWindow.trim(), peers: cluster?.peers ?? [], cookie, fixes,
-  };
-  return { answers, secrets };
+}
+
+/** Not asked: on loopback a window is not needed, but a fixed one costs nothing and keeps audits simple. */
+function singleNodeWindow(d: Detected, flags: SetupFlags): string {
+  if (flags.firewallWindow === undefined) return currentWindow(d);
+  const problem = validateWindow(flags.firewallWindow);
+  if (problem) throw usageError(`--firewall-window: ${problem}`);
+  return flags.firewallWindow.trim();
 }
 
 function currentWindow(d: Detected): string {
@@ -84,8 +84,8 @@ function currentWindow(d: Detected): string {
   return w ? `${w.min}-${w.max}` : DEFAULT_WINDOW;
 }
 
-async function askCluster(d: Detected, flags: SetupFlags, p: Prompter, wasCluster: boolean): Promise<{ address: string; window: string; peers: string[] }> {
-  const current = wasCluster ? d.settings.inetDistInterface : undefined;
+async function askCluster(d: Detected, flags: SetupFlags, p: Prompter): Promise<{ address: string; window: string; peers: string[] }> {
+  const current = wasCluster(d) ? d.settings.inetDistInterface : undefined;
   const address = await resolveAnswer(flags, {
     flag: flags.interface, flagName: '--interface ADDRESS', check: checkIpAddress, secureDefault: current,
     prompt: () => askAddress(d, p, current),
@@ -98,7 +98,7 @@ async function askCluster(d: Detected, flags: SetupFlags, p: Prompter, wasCluste
     flag: flags.peers?.join(','), flagName: '--peers ADDRESS,...', check: validatePeers, secureDefault: '',
     prompt: () => p.input({ message: "The other nodes' addresses, for the firewall rules (comma-separated; empty: fill in later)", flag: '--peers ADDRESS,...', default: '', validate: validatePeers }),
   });
-  return { address, window, peers: splitList(peers) };
+  return { address, window: window.trim(), peers: splitList(peers) };
 }
 
 async function askAddress(d: Detected, p: Prompter, current: string | undefined): Promise<string> {

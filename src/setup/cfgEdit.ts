@@ -6,7 +6,7 @@
  * The file is read with the project's parser, so a file holding anything a shell would execute
  * is refused before a single byte is changed.
  */
-import { configError } from '../errors.js';
+import { configError, type EjctlError } from '../errors.js';
 import { parseCtlConfig, type ParsedCfg } from '../config/cfgParse.js';
 import type { CfgValueChange } from './types.js';
 
@@ -31,14 +31,18 @@ export function quoteCfgValue(value: string): string {
   return `'${value}'`;
 }
 
-/** Throws the parser's own error (exit 78) when the file holds executable constructs. */
-export function readCfgForEdit(text: string, file: string): ParsedCfg {
+/** The parser's refusal (`FILE:LINE: a construct a shell would execute ...`), worded for an edit (exit 78). */
+export function refuseToEdit(err: Error): EjctlError {
+  const where = err.message.replace(/^(.*?):(\d+): /, '$1: line $2: ');
+  return configError(`ejctl setup will not edit ${where}`, 'Remove that line (keep only NAME=value assignments and comments), then run ejctl setup again.');
+}
+
+function readCfgForEdit(text: string, file: string): ParsedCfg {
   try {
     // An empty environment: the edit must depend on the file alone, not on who runs setup.
     return parseCtlConfig(text, file, {});
   } catch (err) {
-    if (!(err instanceof Error)) throw err;
-    throw configError(`ejctl setup will not edit ${file}: ${err.message.replace(`${file}:`, 'line ')}`, 'Remove that line (keep only NAME=value assignments and comments), then run ejctl setup again.');
+    throw err instanceof Error ? refuseToEdit(err) : err;
   }
 }
 

@@ -8,21 +8,20 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
 import type { LocationFlags, Settings } from '../config/settings.js';
-import { baseLocations, loadSettings } from '../config/load.js';
+import { loadSettings } from '../config/load.js';
 import { configError } from '../errors.js';
 import { checkCookie } from '../cookie/check.js';
 import { epmdNames, epmdPort } from '../system/epmd.js';
 import { runAudit } from '../audit/index.js';
 import type { Finding } from '../audit/types.js';
-import { readCfgForEdit } from './cfgEdit.js';
+import { refuseToEdit } from './cfgEdit.js';
 import { parseListeners, type Listener } from './listeners.js';
 import type { Detected, FileState, HostAddress } from './types.js';
 
-export type DetectCtx = Pick<Ctx, 'uid' | 'files' | 'env' | 'now' | 'stdin' | 'stdout' | 'stderr'>;
+export type DetectCtx = Pick<Ctx, 'uid' | 'files' | 'env' | 'now'>;
 
 export async function detect(ctx: DetectCtx, flags: LocationFlags): Promise<Detected> {
-  const probe = loadSettingsForSetup(ctx, flags);
-  const { settings } = probe;
+  const { settings, cfgText } = loadSettingsForSetup(ctx, flags);
   const cfgPath = settings.ctlConfigPath;
   const cfgRealPath = existsSync(cfgPath) ? realpathSync(cfgPath) : cfgPath;
   const cookie = checkCookie(settings, ctx);
@@ -31,7 +30,7 @@ export async function detect(ctx: DetectCtx, flags: LocationFlags): Promise<Dete
     settings,
     cfgPath,
     cfgRealPath,
-    cfgText: probe.cfgText,
+    cfgText,
     cfgState: fileState(cfgRealPath),
     installGid: settings.installUser?.gid ?? fileState(cfgRealPath)?.gid ?? 0,
     cookie: { path: cookie.path, problems: cookie.problems, fingerprint: cookie.fingerprint },
@@ -43,27 +42,24 @@ export async function detect(ctx: DetectCtx, flags: LocationFlags): Promise<Dete
   };
 }
 
-/**
- * The cfg is checked with the editor's reader first, so a file holding shell code is refused
- * with words about editing it, before the settings are resolved from it.
- */
+/** A cfg holding shell code is refused with words about editing it; the text is kept for the edit. */
 function loadSettingsForSetup(ctx: DetectCtx, flags: LocationFlags): { settings: Settings; cfgText: string } {
-  const first = loadSettingsPath(ctx, flags);
-  let cfgText = '';
-  try {
-    cfgText = readFileSync(first, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') throw configError(`${first}: cannot read it (${code ?? String(err)})`, 'Run ejctl setup as root.');
-  }
-  readCfgForEdit(cfgText, first);
-  return { settings: loadSettings(ctx, flags).settings, cfgText };
+  const { settings } = loadSettings(ctx, flags, {
+    onUnparsableCfg: (err) => {
+      throw refuseToEdit(err);
+    },
+  });
+  return { settings, cfgText: readCfgText(settings.ctlConfigPath) };
 }
 
-/** The file loadSettings reads: -c, EJABBERDCTL_CONFIG_PATH, else ejabberdctl.cfg in the config dir. */
-function loadSettingsPath(ctx: DetectCtx, flags: LocationFlags): string {
-  const configDir = flags.configDir ?? ctx.env.CONFIG_DIR ?? baseLocations(ctx).configDir;
-  return flags.ctlConfig ?? ctx.env.EJABBERDCTL_CONFIG_PATH ?? `${configDir}/ejabberdctl.cfg`;
+function readCfgText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return '';
+    throw configError(`${path}: cannot read it (${code ?? String(err)})`, 'Run ejctl setup as root.');
+  }
 }
 
 export function fileState(path: string): FileState | undefined {

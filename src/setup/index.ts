@@ -31,6 +31,7 @@ export async function runSetup(ctx: SetupCtx, flags: SetupFlags, location: Locat
     return Exit.ok;
   }
   if (!flags.json) ctx.stdout.write(describeSetupPlan(plan, names));
+  else if (changes && !flags.yes) ctx.stderr.write(describeSetupPlan(plan, names)); // seen before the confirmation
   if (changes && !(await confirmed(flags, prompter))) {
     ctx.stderr.write('ejctl: setup cancelled: nothing was changed\n');
     return Exit.error;

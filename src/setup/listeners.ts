@@ -3,6 +3,8 @@
  * over the `listen:` section, not a YAML parser: it only needs `port`, `ip` and `module` of each
  * item, and falls back to the standard ports when the file cannot be read.
  */
+import { isLoopback } from './answerChecks.js';
+
 export interface Listener {
   port: number;
   module: string;
@@ -49,7 +51,7 @@ export function parseListeners(yml: string): Listener[] {
 
 /** Listeners bound to a loopback address never need a firewall opening. */
 export function facesNetwork(l: Listener): boolean {
-  return l.ip === undefined || !(l.ip.startsWith('127.') || l.ip === '::1');
+  return !isLoopback(l.ip);
 }
 
 /** Client-to-server and server-to-server listeners: the ones the rules open to everyone. */

@@ -4,6 +4,7 @@
  * prints exactly what apply would do. The plan holds no secret: a new cookie is made by apply.
  */
 import { cookieFingerprint } from '../cookie/fingerprint.js';
+import { isLoopback } from './answerChecks.js';
 import { editCtlConfig, type WantedValue } from './cfgEdit.js';
 import type { Answers, CookieAction, Detected, FileState, PermissionFix, SetupPlan, SetupSecrets } from './types.js';
 
@@ -83,11 +84,11 @@ function planWarnings(d: Detected, a: Answers): string[] {
     w.push(`The spool ${s.spoolDir} holds a Mnesia database made for ${s.node}; under the name ${a.node} ejabberd will not find it. Keep the old name, or rename the database first (ejabberdctl mnesia_change_nodename).`);
   }
   if (a.node.split('@')[1]?.includes('.')) w.push(`${a.node} holds a dot, so the node uses long names (-name); short names (-sname) are the safer default.`);
-  if (a.topology === 'cluster' && (a.interface.startsWith('127.') || a.interface === '::1')) {
+  if (a.topology === 'cluster' && isLoopback(a.interface)) {
     w.push(`${a.interface} is a loopback address: the other nodes cannot reach this one there.`);
   }
   const host = a.node.split('@')[1] ?? '';
-  if (a.topology === 'cluster' && (host === 'localhost' || host.startsWith('127.'))) {
+  if (a.topology === 'cluster' && (host === 'localhost' || isLoopback(host))) {
     w.push(`In a cluster the host part of ${a.node} must be a name the other nodes resolve to ${a.interface}; '${host}' is not (and ejctl on this host will not reach the node there either).`);
   }
   if (a.topology === 'cluster' && !d.addresses.some((x) => x.address === a.interface)) {

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import { configError } from '../errors.js';
 import { sweepStaleTemps, tempPrefix } from '../cookie/target.js';
+import { syncDirectory } from '../cookie/write.js';
 import type { FileState } from './types.js';
 
 export interface StagedFile {
@@ -87,15 +88,6 @@ function writeExclusive(path: string, content: Buffer, state: FileState): void {
     throw err;
   }
   closeSync(fd);
-}
-
-function syncDirectory(dir: string): void {
-  const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function asConfigError(err: unknown, target: string): unknown {

@@ -5,7 +5,7 @@
  * cookie OTP makes (20 upper-case letters) at a loose 0644, ejabberd.yml readable by all,
  * logs readable by all. The cfg's location variables point into the temp dir, never /etc.
  */
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestNodeFiles, writeFileMode, type TestNode } from '../helpers/node.js';
 import { nodeUser } from '../helpers/env.js';
@@ -116,9 +116,4 @@ export function snapshot(dir: string): Record<string, Entry> {
   };
   walk(dir);
   return out;
-}
-
-/** For a test that needs to break things: overwrite a file's content keeping its mode. */
-export function rewrite(path: string, text: string): void {
-  writeFileSync(path, text);
 }

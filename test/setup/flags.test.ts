@@ -8,6 +8,7 @@ import { lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, wr
 import { basename, dirname, join } from 'node:path';
 import { cleanupTempDirs, ejctl, isRoot, nodeUser } from '../helpers/env.js';
 import { parseCtlConfig } from '../../src/config/cfgParse.js';
+import { cookieFingerprint } from '../../src/cookie/fingerprint.js';
 import { hostAddresses } from '../../src/setup/detect.js';
 import { createDebianInstall, snapshot, WEAK_COOKIE, type Install } from './fixture.js';
 
@@ -128,6 +129,17 @@ describe.skipIf(!isRoot)('ejctl setup --yes', () => {
 });
 
 describe('ejctl setup without a terminal', () => {
+  it('--cookie import reads the cookie from stdin and shows only its fingerprint', async () => {
+    const inst = await createDebianInstall();
+    const before = snapshot(inst.dir);
+    const clusterCookie = 'Hn3Jk5Lm7Np9Qr2St4Uv6Wx8Yz1Ab3Cd5Ef7Gh9Ij';
+    const r = await setup(inst, ['--yes', '--dry-run', '--json', '--cluster', '--interface', ADDRESS, '--cookie', 'import'], {}, `${clusterCookie}\n`);
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout).cookie).toMatchObject({ action: 'import', fingerprint: cookieFingerprint(clusterCookie) });
+    expect(r.stdout + r.stderr).not.toContain(clusterCookie);
+    expect(snapshot(inst.dir)).toEqual(before);
+  });
+
   it('a missing answer is a usage error naming the flag, and nothing changes', async () => {
     const inst = await createDebianInstall();
     const before = snapshot(inst.dir);
@@ -144,6 +156,10 @@ describe('ejctl setup without a terminal', () => {
     const bad = await setup(inst, ['--yes', '--firewall-window', '80-90']);
     expect(bad.exitCode).toBe(64);
     expect(bad.stderr).toContain('--firewall-window');
+    const unknown = await setup(inst, ['--bogus']);
+    expect([unknown.exitCode, unknown.stderr]).toEqual([64, "ejctl: unknown option '--bogus'\nejctl: See ejctl setup --help.\n"]);
+    const both = await setup(inst, ['--single', '--cluster']);
+    expect([both.exitCode, both.stderr]).toEqual([64, 'ejctl: --single and --cluster exclude each other\n']);
     expect(snapshot(inst.dir)).toEqual(before);
   });
 

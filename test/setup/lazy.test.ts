@@ -39,7 +39,7 @@ describe('what a command loads', () => {
     expect(modules.filter(inquirer)).toEqual([]);
   });
 
-  it('ejctl setup loads Inquirer only when it asks', async () => {
+  it('ejctl setup with every answer given loads the wizard but not Inquirer', async () => {
     const node = await createTestNodeFiles();
     const flagsOnly = await modulesLoadedBy(['setup', '--config-dir', node.dir, '--yes', '--dry-run']);
     expect(flagsOnly.exitCode).toBe(0);

@@ -4,40 +4,13 @@
  * with the old one, and the audit finds nothing medium or high that setup is responsible for.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTempDirs, ejctl, isRoot } from '../helpers/env.js';
-import { beamPids, stopTestNode, waitFor } from '../helpers/node.js';
+import { beamPids, freePort, stopTestNode, waitFor } from '../helpers/node.js';
+import { isLoopback, listeningSockets, type ListeningSocket } from '../lifecycle/helpers.js';
 import { hostAddresses } from '../../src/setup/detect.js';
 import { createDebianInstall, type Install } from './fixture.js';
-
-interface Listening { address: string; port: number }
-
-/** The TCP sockets a process listens on: its socket inodes matched in /proc/net/tcp and tcp6. */
-function listeningSocketsOf(pid: number): Listening[] {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m?.[1]) inodes.add(m[1]);
-    } catch {
-      /* closed meanwhile */
-    }
-  }
-  const out: Listening[] = [];
-  for (const [file, v6] of [['/proc/net/tcp', false], ['/proc/net/tcp6', true]] as const) {
-    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f[3] !== '0A' || !inodes.has(f[9] ?? '')) continue;
-      const [hex, port] = (f[1] ?? '').split(':');
-      out.push({ address: v6 ? ipv6(hex ?? '') : ipv4(hex ?? ''), port: parseInt(port ?? '0', 16) });
-    }
-  }
-  return out;
-}
-
-const ipv4 = (hex: string): string => (hex.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)).join('.');
-const ipv6 = (hex: string): string => (hex === '00000000000000000000000001000000' ? '::1' : hex === '0'.repeat(32) ? '::' : `v6:${hex}`);
 
 let inst: Install | undefined;
 afterAll(async () => {
@@ -50,7 +23,9 @@ describe.skipIf(!isRoot)('a node started after ejctl setup --yes', () => {
     inst = await createDebianInstall();
     const i = inst;
     const ctl = (args: string[]) => ejctl(['-c', i.cfgPath, ...args]);
-    const setup = await ejctl(['setup', '--config-dir', i.dir, '--yes']);
+    // A window of its own: other suites' nodes may hold the default 4370-4379 meanwhile.
+    const min = await freePort();
+    const setup = await ejctl(['setup', '--config-dir', i.dir, '--yes', '--firewall-window', `${min}-${min + 9}`]);
     expect(setup.exitCode).toBe(0);
 
     const start = await ctl(['start']);
@@ -62,10 +37,10 @@ describe.skipIf(!isRoot)('a node started after ejctl setup --yes', () => {
 
     const [pid, ...others] = beamPids(i.node);
     expect(others).toEqual([]);
-    const sockets = listeningSocketsOf(pid ?? -1);
+    const sockets = listeningSockets(pid ?? -1);
     expect(sockets.length).toBeGreaterThan(0);
-    expect(sockets.filter((s) => s.address !== '127.0.0.1' && s.address !== '::1')).toEqual([]);
-    expect(sockets.some((s) => s.port >= 4370 && s.port <= 4379)).toBe(true);
+    expect(sockets.filter((s) => !isLoopback(s.address))).toEqual([]);
+    expect(sockets.some((s) => s.port >= min && s.port <= min + 9)).toBe(true);
 
     // The weak cookie setup replaced (kept as a backup) no longer opens the node.
     const backup = readdirSync(i.home).find((n) => n.startsWith('.erlang.cookie.bak-')) ?? '';
@@ -76,6 +51,16 @@ describe.skipIf(!isRoot)('a node started after ejctl setup --yes', () => {
     // epmd-system-service is about this host's systemd units (under the real /etc), not this install.
     const serious = audit.findings.filter((f) => (f.severity === 'medium' || f.severity === 'high') && f.id !== 'epmd-system-service');
     expect(serious).toEqual([]);
+
+    // Setup again while the node runs, with a new cookie: it warns, and its restart advice works.
+    const again = await ejctl(['setup', '--config-dir', i.dir, '--yes', '--cookie', 'new']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain(`note: ${i.node} is running: it keeps its current settings until it restarts.`);
+    const advice = /ejctl --cookie-file (\S+) stop && ejctl stopped && ejctl start/.exec(again.stdout);
+    expect(advice?.[1]).toMatch(/\.erlang\.cookie\.bak-/);
+    expect((await ctl(['status'])).exitCode).toBe(3);
+    expect((await ejctl(['-c', i.cfgPath, '--cookie-file', advice?.[1] ?? '', 'stop'])).exitCode).toBe(0);
+    await waitFor(() => beamPids(i.node).length === 0, 30_000, `${i.node} did not stop`);
   });
 });
 
@@ -84,19 +69,20 @@ describe.skipIf(!isRoot)('a cluster member started after ejctl setup --cluster',
 
   it.skipIf(address === undefined)('listens for distribution on the chosen address only, inside the window', async () => {
     const c = await createDebianInstall();
-    const setup = await ejctl(['setup', '--config-dir', c.dir, '--yes', '--cluster', '--interface', address ?? '', '--firewall-window', '4400-4409', '--cookie', 'new']);
+    const min = await freePort();
+    const setup = await ejctl(['setup', '--config-dir', c.dir, '--yes', '--cluster', '--interface', address ?? '', '--firewall-window', `${min}-${min + 9}`, '--cookie', 'new']);
     expect(setup.exitCode).toBe(0);
     const start = await ejctl(['-c', c.cfgPath, 'start']);
     expect(start.exitCode).toBe(0);
     try {
-      let sockets: Listening[] = [];
+      let sockets: ListeningSocket[] = [];
       await waitFor(() => {
         const pid = beamPids(c.node)[0];
-        sockets = pid === undefined ? [] : listeningSocketsOf(pid);
-        return sockets.some((s) => s.port >= 4400 && s.port <= 4409);
+        sockets = pid === undefined ? [] : listeningSockets(pid);
+        return sockets.some((s) => s.port >= min && s.port <= min + 9);
       }, 60_000, `${c.node} did not listen in its window; see ${c.logs}`);
-      expect(sockets.filter((s) => s.port >= 4400 && s.port <= 4409)).toEqual([{ address, port: expect.any(Number) }]);
-      expect(sockets.filter((s) => s.address === '0.0.0.0' || s.address === '::')).toEqual([]);
+      expect(sockets.filter((s) => s.port >= min && s.port <= min + 9)).toEqual([{ address, port: expect.any(Number) }]);
+      expect(sockets.filter((s) => s.address === '0.0.0.0' || s.address === '0:0:0:0:0:0:0:0')).toEqual([]);
     } finally {
       // ejctl cannot stop it: its name says localhost, where it does not listen (setup warned).
       for (const pid of beamPids(c.node)) process.kill(pid, 'SIGKILL');

@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { cleanupTempDirs, isRoot } from '../helpers/env.js';
+import { cleanupTempDirs, ejctl, isRoot } from '../helpers/env.js';
 import { parseCtlConfig } from '../../src/config/cfgParse.js';
 import { createDebianInstall, snapshot, WEAK_COOKIE } from './fixture.js';
 import { hostAddresses } from '../../src/setup/detect.js';
@@ -115,6 +115,24 @@ describe.skipIf(!isRoot)('ejctl setup in a terminal', () => {
     expect(await t.exited).toBe(0);
     expect(readFileSync(inst.cookieFile, 'latin1')).toBe(clusterCookie);
     expect(t.screen()).not.toContain(clusterCookie);
+  });
+
+  it('after a setup, Enter at every question changes nothing and says so', async () => {
+    const inst = await createDebianInstall();
+    expect((await ejctl(['setup', '--config-dir', inst.dir, '--yes'])).exitCode).toBe(0);
+    const before = snapshot(inst.dir);
+    const t = openTerminal(['setup', '--config-dir', inst.dir]);
+    await t.waitFor(`Node name (a short name such as ejabberd@localhost uses -sname) (${inst.node})`);
+    await t.press(KEY.enter);
+    await t.waitFor('❯ Single node');
+    await t.press(KEY.enter);
+    await t.waitFor('❯ Keep it');
+    await t.press(KEY.enter);
+    await t.waitFor('Nothing to change: this installation is already set up this way.');
+    expect(await t.exited).toBe(0);
+    expect(t.screen()).not.toContain('Fix these permission problems');
+    expect(t.screen()).not.toContain('Apply these changes?');
+    expect(snapshot(inst.dir)).toEqual(before);
   });
 
   it('Ctrl-C at the confirmation leaves every file exactly as it was', async () => {
