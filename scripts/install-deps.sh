@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what ejctl's tests and quick start need from Debian, when missing: ejabberd (and with
-# it Erlang/OTP) and strace (the cookie crash tests kill ejctl at chosen system calls with it).
+# it Erlang/OTP) strace (the cookie crash tests kill ejctl at chosen system calls with it) and python3.
 # A policy-rc.d that answers 101 keeps the ejabberd package from starting its service.
 set -euo pipefail
 missing=()
 { [ -x /usr/bin/erl ] && [ -x /usr/sbin/ejabberdctl ] && compgen -G '/usr/lib/*/ejabberd-*/ebin' >/dev/null; } || missing+=(ejabberd)
 [ -x /usr/bin/strace ] || missing+=(strace)
+# The foreground test listens on a NOTIFY_SOCKET (a Unix datagram socket, which Node lacks) with python3.
+command -v python3 >/dev/null || missing+=(python3-minimal)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: missing ${missing[*]}; run this as root (it uses apt-get)" >&2

@@ -57,5 +57,5 @@ export function report(ctx: Pick<Ctx, 'stdout' | 'stderr'>, err: unknown): numbe
   }
   const message = err instanceof Error ? err.stack ?? err.message : String(err);
   ctx.stderr.write(`ejctl: internal error: ${message}\n`);
-  return 70;
+  return Exit.internal;
 }

@@ -28,7 +28,7 @@ export async function diagnoseUnreachable(s: Pick<Settings, 'node' | 'nodeName' 
   return `ejctl: ${s.node} is registered in EPMD (port ${entry.port}) but did not let us in: most likely it rejected the cookie in ${s.cookieFile}. Compare fingerprints with 'ejctl cookie fingerprint' on both sides.`;
 }
 
-function portOpen(host: string, port: number): Promise<boolean> {
+export function portOpen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     socket.setTimeout(2000, () => { socket.destroy(); resolve(false); });

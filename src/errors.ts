@@ -16,6 +16,10 @@ export const Exit = {
   wrongUser: 7,
   /** ejctl's own usage errors (sysexits EX_USAGE). */
   usage: 64,
+  /** A needed program is not installed (iex, etop's observer) (sysexits EX_UNAVAILABLE). */
+  unavailable: 69,
+  /** A bug in ejctl (sysexits EX_SOFTWARE). */
+  internal: 70,
   /** Cookie or permission problems (sysexits EX_NOPERM). */
   cookie: 77,
   /** The configuration cannot be used (sysexits EX_CONFIG). */

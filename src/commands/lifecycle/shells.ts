@@ -17,7 +17,7 @@ import { buildDebugLaunch, buildEtopLaunch, buildIexDebugLaunch, buildIexLiveLau
 import { DEBUG_WARNING, LIVE_WARNING, showWarning } from './warnings.js';
 
 /** sysexits EX_UNAVAILABLE: a program ejctl needs (Elixir's iex) is not installed. */
-export const EXIT_UNAVAILABLE = 69;
+export const EXIT_UNAVAILABLE = Exit.unavailable;
 
 interface Shell {
   description: string;

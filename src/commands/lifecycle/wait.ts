@@ -3,7 +3,6 @@
  * this; ejctl boots one VM for `started` (it polls over its connection) and none for `stopped`
  * (the node is down when EPMD no longer knows its name and no VM of that name runs here).
  */
-import { connect } from 'node:net';
 import type { Ctx } from '../../context.js';
 import type { GlobalOptions } from '../../argv.js';
 import { settingsFor } from '../../cli.js';
@@ -15,6 +14,7 @@ import { runPlan } from '../../run/runner.js';
 import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
 import { epmdNames, epmdPort } from '../../system/epmd.js';
 import { Exit } from '../../errors.js';
+import { portOpen } from '../../diagnose.js';
 import { exitCodeOf, launchFiles } from './launch.js';
 import { parseLifecycleOptions } from './options.js';
 import { beamsOfNode } from './procs.js';
@@ -64,18 +64,9 @@ export async function stopped(ctx: Ctx, opts: GlobalOptions): Promise<number> {
 /** Down: its name is gone from EPMD (or its ERL_DIST_PORT refuses), and no local VM has its name. */
 export async function isDown(s: Pick<Settings, 'node' | 'nodeName' | 'erlDistPort'>, env: NodeJS.ProcessEnv): Promise<boolean> {
   if (beamsOfNode(s.node, s.nodeName).length > 0) return false;
-  if (s.erlDistPort !== undefined) return !(await accepts(s.nodeName.host, s.erlDistPort));
+  if (s.erlDistPort !== undefined) return !(await portOpen(s.nodeName.host, s.erlDistPort));
   const answer = await epmdNames(s.nodeName.host, epmdPort(env));
   return !answer.ok || !answer.names.some((n) => n.name === s.nodeName.name);
-}
-
-function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.setTimeout(2000, () => { socket.destroy(); resolve(false); });
-    socket.on('connect', () => { socket.destroy(); resolve(true); });
-    socket.on('error', () => resolve(false));
-  });
 }
 
 /** A progress line on stderr, only on a terminal, cleared at the end. */
