@@ -66,7 +66,7 @@ export function checkLoglevel(s: Pick<Settings, 'ejabberdConfigPath'>, ymlText: 
 }
 
 export function checkRunsAsRoot(node: string, beams: readonly BeamProcess[] | { reason: string }): CheckResult {
-  if (!Array.isArray(beams)) return { findings: [], skipped: [{ check: 'node-user', reason: (beams as { reason: string }).reason }] };
+  if ('reason' in beams) return { findings: [], skipped: [{ check: 'node-user', reason: beams.reason }] };
   if (beams.length === 0) return { findings: [], skipped: [{ check: 'node-user', reason: `no beam process runs ${node} (the node is not running)` }] };
   const root = beams.filter((b) => b.uid === 0 || b.euid === 0);
   return {

@@ -33,7 +33,7 @@ export function checkText(check: CookieCheck): string {
     for (const p of check.problems) lines.push(`  - [${p.severity}] ${p.message}`, `    fix: ${p.fix}`);
   }
   if (check.otpWouldRead) {
-    lines.push(`Note: Erlang started for this user without a cookie option reads ${check.otpWouldRead}, not this file.`);
+    lines.push(`Note: 'ejctl start' points the node at this file; Erlang started another way for this user reads ${check.otpWouldRead}.`);
   }
   return `${lines.join('\n')}\n`;
 }

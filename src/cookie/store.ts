@@ -50,7 +50,7 @@ export async function storeCookie(settings: StoreSettings, ctx: Pick<Ctx, 'uid' 
   }
   const otp = otpCookiePath(settings, ctx);
   if (otp !== undefined && otp !== path) {
-    ctx.stderr.write(`ejctl: note: Erlang started as ${ownerName} without a cookie option reads ${otp}, not this file.\n`);
+    ctx.stderr.write(`ejctl: note: 'ejctl start' points the node at this file; a node started another way (ejabberdctl, a service unit) as ${ownerName} reads ${otp}.\n`);
   }
 }
 

@@ -4,7 +4,7 @@
  * that make window and long-name findings appear, and a plain Erlang node run as root.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, epmdPort, isRoot, tempDir } from '../helpers/env.js';

@@ -108,6 +108,7 @@ describe('outputs and exit codes', () => {
     try {
       const tty = await inTerminal(['-c', f.cfgPath, 'audit'], {});
       expect(tty.exitCode).toBe(1);
+      // eslint-disable-next-line no-control-regex -- the colour codes are what this test looks for
       expect(tty.output).toMatch(/\x1b\[1;31mHIGH \(\d+\)\x1b\[0m/);
       const plain = await inTerminal(['-c', f.cfgPath, 'audit'], { NO_COLOR: '1' });
       expect(plain.output).toContain('HIGH (');

@@ -47,7 +47,7 @@ describe('ejctl cookie check', () => {
     const file = cookieFile('sound', STRONG);
     const r = await cookieCli(['check', '--file', file], { cfg, home });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toBe(`Cookie file: ${file}\nFingerprint: ${cookieFingerprint(STRONG)}\nOK: the cookie is sound.\nNote: Erlang started for this user without a cookie option reads ${home}/.erlang.cookie, not this file.\n`);
+    expect(r.stdout).toBe(`Cookie file: ${file}\nFingerprint: ${cookieFingerprint(STRONG)}\nOK: the cookie is sound.\nNote: 'ejctl start' points the node at this file; Erlang started another way for this user reads ${home}/.erlang.cookie.\n`);
     expectNoCookie(r, STRONG);
   });
 

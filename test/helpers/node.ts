@@ -145,7 +145,7 @@ export async function bootNode(files: Omit<TestNode, 'stop'>, opts: NodeOptions 
 
 export async function stopTestNode(files: Pick<TestNode, 'node' | 'ctl' | 'logs'>): Promise<void> {
   await files.ctl(['stop']);
-  const gone = await waitFor(async () => beamPids(files.node).length === 0, 20_000, '').then(() => true, () => false);
+  const gone = await waitFor(() => beamPids(files.node).length === 0, 20_000, '').then(() => true, () => false);
   if (!gone) for (const pid of beamPids(files.node)) process.kill(pid, 'SIGKILL');
 }
 

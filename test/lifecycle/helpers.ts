@@ -17,7 +17,7 @@ export function ptyEjctl(args: string[], env: Record<string, string> = {}): PtyS
   let out = '';
   const pty: IPty = spawn(process.execPath, [EJCTL, ...args], {
     name: 'xterm', cols: 160, rows: 50,
-    env: { ...process.env, ERL_EPMD_PORT: epmdPort(), ...env } as Record<string, string>,
+    env: { ...process.env, ERL_EPMD_PORT: epmdPort(), ...env },
   });
   pty.onData((d) => (out += d.replace(/\r/g, '')));
   const exited = new Promise<{ exitCode: number; signal?: number }>((resolve) => pty.onExit(resolve));
