@@ -66,24 +66,28 @@ describe.skipIf(!isRoot)('parity with ejabberdctl 23.01 on the same node', () =>
     cleanupTempDirs();
   });
 
+  const TRANSPORTS = ['erl', 'native'] as const;
+
   for (const c of CASES) {
-    it(`${c.title}: same stdout and exit code`, async () => {
+    it(`${c.title}: same stdout and exit code on both transports`, async () => {
       const theirs = await ejabberdctl(n, c.args);
-      if (c.undo) expect((await ejabberdctl(n, c.undo)).exitCode).toBe(0);
-      const ours = await n.ctl(c.args);
-      expect(ours.stdout).toBe(theirs.stdout);
-      expect(ours.exitCode).toBe(theirs.exitCode);
-      if (c.expectCode !== undefined) expect(ours.exitCode).toBe(c.expectCode);
+      for (const transport of TRANSPORTS) {
+        if (c.undo) expect((await ejabberdctl(n, c.undo)).exitCode).toBe(0);
+        const ours = await n.ctl(['--transport', transport, ...c.args]);
+        expect({ transport, stdout: ours.stdout, exitCode: ours.exitCode }).toEqual({ transport, stdout: theirs.stdout, exitCode: theirs.exitCode });
+        if (c.expectCode !== undefined) expect(ours.exitCode).toBe(c.expectCode);
+      }
     });
   }
 
-  it('a stopped node: same stdout and exit code 3', async () => {
+  it('a stopped node: same stdout and exit code 3 on both transports, and a diagnosis on stderr', async () => {
     const args = ['--node', `stopped${process.pid}@localhost`, 'status'];
     const theirs = await ejabberdctl(n, args);
-    const ours = await n.ctl(args);
     expect(theirs.exitCode).toBe(3);
-    expect(ours.stdout).toBe(theirs.stdout);
-    expect(ours.exitCode).toBe(3);
-    expect(ours.stderr).toContain(`no node named 'stopped${process.pid}' is registered`);
+    for (const transport of TRANSPORTS) {
+      const ours = await n.ctl(['--transport', transport, ...args]);
+      expect({ transport, stdout: ours.stdout, exitCode: ours.exitCode }).toEqual({ transport, stdout: theirs.stdout, exitCode: 3 });
+      expect(ours.stderr).toContain(`no node named 'stopped${process.pid}' is registered`);
+    }
   });
 });

@@ -50,7 +50,7 @@ describe('secrets stay out of argv and environ', () => {
   });
 
   it('the cookie is in no /proc/*/cmdline or /proc/*/environ while commands run', async () => {
-    const work = Promise.all(Array.from({ length: 6 }, () => n.ctl(['registered_users', 'localhost'])));
+    const work = Promise.all(Array.from({ length: 6 }, () => n.ctl(['--transport', 'erl', 'registered_users', 'localhost'])));
     const scan = await scanWhile([n.cookie], work);
     expect(scan.sawControlNode).toBe(true);
     expect(scan.leaks).toEqual([]);
@@ -69,7 +69,7 @@ describe('secrets stay out of argv and environ', () => {
 
   it('a password given as an argument reaches no control node argv (only ejctl\'s own)', async () => {
     const password = `argpw-${process.pid}-Visible0nlyToEjctl`;
-    const work = Promise.all(Array.from({ length: 3 }, (_, i) => n.ctl(['register', `frank${i}`, 'localhost', password])));
+    const work = Promise.all(Array.from({ length: 3 }, (_, i) => n.ctl(['--transport', 'erl', 'register', `frank${i}`, 'localhost', password])));
     const scan = await scanWhile([password], work);
     expect(scan.sawControlNode).toBe(true);
     // Only the ejctl node processes themselves may hold it.

@@ -9,6 +9,7 @@ export type CommandHandler = (ctx: Ctx, opts: GlobalOptions) => Promise<number>;
 
 export const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   cookie: () => import('./cookie.js').then((m) => m.run),
+  batch: () => import('./batch.js').then((m) => m.run),
   start: () => import('./lifecycle/server.js').then((m) => m.start),
   foreground: () => import('./lifecycle/server.js').then((m) => m.foreground),
   'foreground-quiet': () => import('./lifecycle/server.js').then((m) => m.foregroundQuiet),

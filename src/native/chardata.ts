@@ -5,39 +5,23 @@
  * `\x{HEX}`; binaries in unicode chardata are UTF-8. Data that is not chardata is an error, as
  * there ({error, put_chars}).
  */
+import { Writer } from './encode.js';
 import { ErlString, ImproperList, type Term } from './term.js';
 
 export type Encoding = 'unicode' | 'latin1';
 
 export class NotChardata extends Error {}
 
-/** Bytes collected in one growing buffer: linear, however much a command prints. */
-export class ByteSink {
-  private buf = Buffer.allocUnsafe(1024);
-  private len = 0;
-  private room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
-  }
-  byte(b: number): void { this.room(1); this.buf[this.len++] = b; }
-  bytes(b: Buffer): void { this.room(b.length); b.copy(this.buf, this.len); this.len += b.length; }
-  result(): Buffer { return this.buf.subarray(0, this.len); }
-}
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The bytes the latin1 device writes for `data` given in encoding `enc`. Throws NotChardata. */
 export function deviceBytes(data: Term, enc: Encoding): Buffer {
-  const out = new ByteSink();
+  const out = new Writer();
   emit(data, enc, out, 0);
-  return out.result();
+  return out.done();
 }
 
-function emit(t: Term, enc: Encoding, out: ByteSink, depth: number): void {
+function emit(t: Term, enc: Encoding, out: Writer, depth: number): void {
   if (depth > 10_000) throw new NotChardata('too deep');
   if (typeof t === 'number') return emitChar(t, enc, out);
   if (t instanceof ErlString) return out.bytes(t.bytes);
@@ -53,14 +37,14 @@ function emit(t: Term, enc: Encoding, out: ByteSink, depth: number): void {
   throw new NotChardata('not chardata');
 }
 
-function emitChar(c: number, enc: Encoding, out: ByteSink): void {
+function emitChar(c: number, enc: Encoding, out: Writer): void {
   if (!Number.isInteger(c) || c < 0) throw new NotChardata('not a character');
-  if (c <= 255) return out.byte(c);
+  if (c <= 255) return out.u8(c);
   if (enc === 'latin1' || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) throw new NotChardata('not a character');
   out.bytes(Buffer.from(`\\x{${c.toString(16).toUpperCase()}}`, 'latin1'));
 }
 
-function emitBinary(b: Buffer, enc: Encoding, out: ByteSink): void {
+function emitBinary(b: Buffer, enc: Encoding, out: Writer): void {
   if (enc === 'latin1' || isAscii(b)) return out.bytes(b);
   let text: string;
   try {

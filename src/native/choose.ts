@@ -11,7 +11,7 @@ import { usageError } from '../errors.js';
 export type Transport = 'erl' | 'native';
 
 /** What `--transport` and EJCTL_TRANSPORT default to. */
-export const DEFAULT_TRANSPORT = 'erl';
+export const DEFAULT_TRANSPORT = 'auto';
 
 /** VM arguments after which only the erl control node can reach the node. */
 const NEEDS_ERL = ['-proto_dist', '-ssl_dist_optfile', '-ssl_dist_opt', '-epmd_module', '-erl_epmd_port', '-connect_all'];

@@ -7,7 +7,8 @@ import { Atom, BitBinary, ErlMap, ErlString, Float, ImproperList, Pid, Port, Raw
 
 export const VERSION_MAGIC = 131;
 
-class Writer {
+/** A byte buffer that grows by doubling: linear however much goes in. */
+export class Writer {
   buf = Buffer.allocUnsafe(256);
   len = 0;
   private room(n: number): void {

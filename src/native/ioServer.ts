@@ -10,27 +10,29 @@ import { atom, isAtom, isTagged, Tuple, type Term } from './term.js';
 export type Evaluate = (mod: string, fun: string, args: Term) => Promise<{ ok: true; value: Term } | { ok: false }>;
 
 const OK = atom('ok');
-const errorReply = (what: string): Term => new Tuple(atom('error'), atom(what));
+export const errorReply = (what: string): Term => new Tuple(atom('error'), atom(what));
+
+export type Write = (bytes: Buffer) => void;
 
 export class IoServer {
-  constructor(private readonly evaluate: Evaluate, private readonly write: (bytes: Buffer) => void) {}
+  constructor(private readonly evaluate: Evaluate) {}
 
-  /** The reply for one request; output is written before the reply is returned. */
-  async handle(request: Term): Promise<Term> {
-    if (isTagged(request, 'put_chars', 3)) return this.putChars(encodingOf(request.items[1]), request.items[2]);
-    if (isTagged(request, 'put_chars', 2)) return this.putChars('latin1', request.items[1]);
-    if (isTagged(request, 'put_chars', 5)) return this.apply(encodingOf(request.items[1]), request.items.slice(2));
-    if (isTagged(request, 'put_chars', 4)) return this.apply('latin1', request.items.slice(1));
-    if (isTagged(request, 'requests', 2) && Array.isArray(request.items[1])) return this.requests(request.items[1]);
+  /** The reply for one request; its output goes to `write` before the reply is returned. */
+  async handle(request: Term, write: Write): Promise<Term> {
+    if (isTagged(request, 'put_chars', 3)) return this.putChars(encodingOf(request.items[1]), request.items[2], write);
+    if (isTagged(request, 'put_chars', 2)) return this.putChars('latin1', request.items[1], write);
+    if (isTagged(request, 'put_chars', 5)) return this.apply(encodingOf(request.items[1]), request.items.slice(2), write);
+    if (isTagged(request, 'put_chars', 4)) return this.apply('latin1', request.items.slice(1), write);
+    if (isTagged(request, 'requests', 2) && Array.isArray(request.items[1])) return this.requests(request.items[1], write);
     if (isAtom(request, 'getopts')) return [new Tuple(atom('binary'), atom('false')), new Tuple(atom('encoding'), atom('latin1'))];
     if (isTagged(request, 'get_geometry', 2)) return errorReply('enotsup');
     return errorReply('request');
   }
 
-  private putChars(enc: Encoding | undefined, data: Term | undefined): Term {
+  private putChars(enc: Encoding | undefined, data: Term | undefined, write: Write): Term {
     if (!enc || data === undefined) return errorReply('put_chars');
     try {
-      this.write(deviceBytes(data, enc));
+      write(deviceBytes(data, enc));
       return OK;
     } catch (err) {
       if (err instanceof NotChardata) return errorReply('put_chars');
@@ -38,19 +40,19 @@ export class IoServer {
     }
   }
 
-  private async apply(enc: Encoding | undefined, mfa: Term[]): Promise<Term> {
+  private async apply(enc: Encoding | undefined, mfa: Term[], write: Write): Promise<Term> {
     const [mod, fun, args] = mfa;
     if (!enc || !isAtom(mod) || !isAtom(fun) || !Array.isArray(args)) return errorReply('put_chars');
     const local = mod.name === 'io_lib' && fun.name === 'format' ? formatLocally(args[0], args[1]) : undefined;
-    if (local !== undefined) return this.putChars(enc, local);
+    if (local !== undefined) return this.putChars(enc, local, write);
     const result = await this.evaluate(mod.name, fun.name, args);
-    return result.ok ? this.putChars(enc, result.value) : errorReply('put_chars');
+    return result.ok ? this.putChars(enc, result.value, write) : errorReply('put_chars');
   }
 
-  private async requests(list: Term[]): Promise<Term> {
+  private async requests(list: Term[], write: Write): Promise<Term> {
     let reply: Term = OK;
     for (const r of list) {
-      reply = await this.handle(r);
+      reply = await this.handle(r, write);
       if (isTagged(reply, 'error')) break;
     }
     return reply;

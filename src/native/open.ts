@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { Settings } from '../config/settings.js';
 import { epmdPort, epmdPortPlease } from '../system/epmd.js';
-import { ConnectFailure, type FailureKind } from './connection.js';
+import { DialFailure, type FailureKind } from './dial.js';
 import { NativeSession } from './session.js';
 
 /** For the TCP connect and the handshake together: OTP's default net_setuptime is 7 s. */
@@ -21,7 +21,7 @@ export type OpenFailure =
 
 export type Opened = { ok: true; session: NativeSession } | { ok: false; failure: OpenFailure };
 
-type Target = Pick<Settings, 'nodeName' | 'erlDistPort'>;
+type Target = Pick<Settings, 'node' | 'nodeName' | 'erlDistPort'>;
 
 export async function openSession(s: Target, cookie: string, env: NodeJS.ProcessEnv): Promise<Opened> {
   const { host } = s.nodeName;
@@ -36,11 +36,11 @@ export async function openSession(s: Target, cookie: string, env: NodeJS.Process
   }
   try {
     const session = await NativeSession.open({
-      host, port, cookie, ourHost: ourHost(s), timeoutMs: CONNECT_TIMEOUT_MS, maxFrame: MAX_FRAME_BYTES,
+      host, port, cookie, ourHost: ourHost(s), expectNode: s.node, timeoutMs: CONNECT_TIMEOUT_MS, maxFrame: MAX_FRAME_BYTES,
     });
     return { ok: true, session };
   } catch (err) {
-    if (!(err instanceof ConnectFailure)) throw err;
+    if (!(err instanceof DialFailure)) throw err;
     return { ok: false, failure: { kind: err.kind, detail: err.message, host, port } };
   }
 }

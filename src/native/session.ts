@@ -4,8 +4,9 @@
  * leader, and the io requests of the called code served in arrival order.
  */
 import { randomBytes } from 'node:crypto';
-import { DistConnection, type ConnectOptions, type DistMessage } from './connection.js';
-import { IoServer } from './ioServer.js';
+import { DistConnection, type DistMessage } from './connection.js';
+import type { DialOptions } from './dial.js';
+import { errorReply, IoServer, type Write } from './ioServer.js';
 import { atom, charList, isAtom, isTagged, Pid, Ref, samePid, sameRef, Tuple, type Term } from './term.js';
 
 export type CallOutcome =
@@ -27,9 +28,13 @@ export class NativeSession {
   private refCounter = 0;
   private readonly refSalt = randomBytes(8);
   /** Where the current command's output goes; output with no command running is dropped. */
-  private output: ((bytes: Buffer) => void) | undefined;
+  private output: Write | undefined;
   private ioQueue: Promise<void> = Promise.resolve();
-  private readonly io = new IoServer((m, f, a) => this.evaluate(m, f, a), (b) => this.output?.(b));
+  private readonly io = new IoServer((m, f, a) => this.evaluate(m, f, a));
+  /** Processes that printed during the current call; once it ends, their output is dropped, so a
+   * command that outlived its timeout cannot print into the next command's output (batch). */
+  private speakers = new Set<string>();
+  private readonly finished = new Set<string>();
   private downReason: string | undefined;
 
   private constructor(private readonly conn: DistConnection) {
@@ -38,7 +43,7 @@ export class NativeSession {
     conn.onDown = (reason) => this.lose(reason);
   }
 
-  static async open(o: ConnectOptions): Promise<NativeSession> {
+  static async open(o: DialOptions): Promise<NativeSession> {
     return new NativeSession(await DistConnection.open(o));
   }
 
@@ -47,7 +52,7 @@ export class NativeSession {
   }
 
   /** rpc:call(Node, Mod, Fun, Args, Timeout), printing to `output`. */
-  async call(mod: string, fun: string, args: Term, timeoutMs: number | 'infinity', output?: (bytes: Buffer) => void): Promise<CallOutcome> {
+  async call(mod: string, fun: string, args: Term, timeoutMs: number | 'infinity', output?: Write): Promise<CallOutcome> {
     const previous = this.output;
     if (output) this.output = output;
     try {
@@ -56,19 +61,16 @@ export class NativeSession {
       // Output requests still queued belong to this call: let them finish before switching.
       await this.ioQueue;
       this.output = previous;
+      if (this.finished.size > 10_000) this.finished.clear();
+      for (const key of this.speakers) this.finished.add(key);
+      this.speakers = new Set();
     }
   }
 
   /** io:format(Format, Args) as the called code would print it, evaluated by the node. */
-  async printf(format: string, args: Term[], output: (bytes: Buffer) => void): Promise<boolean> {
-    const previous = this.output;
-    this.output = output;
-    try {
-      const req = new Tuple(atom('put_chars'), atom('unicode'), atom('io_lib'), atom('format'), [charList(format), args]);
-      return isAtom(await this.io.handle(req), 'ok');
-    } finally {
-      this.output = previous;
-    }
+  async printf(format: string, args: Term[], output: Write): Promise<boolean> {
+    const req = new Tuple(atom('put_chars'), atom('unicode'), atom('io_lib'), atom('format'), [charList(format), args]);
+    return isAtom(await this.io.handle(req, output), 'ok');
   }
 
   private request(request: Term, timeoutMs: number | 'infinity'): Promise<CallOutcome> {
@@ -109,8 +111,13 @@ export class NativeSession {
   private queueIo(req: Tuple): void {
     const [, from, replyAs, request] = req.items;
     if (!(from instanceof Pid) || request === undefined || replyAs === undefined) return;
+    const key = `${from.node.name}.${from.id}.${from.serial}.${from.creation}`;
     this.ioQueue = this.ioQueue.then(async () => {
-      const reply = await this.io.handle(request);
+      const late = this.finished.has(key);
+      if (!late) this.speakers.add(key);
+      const write: Write = late ? () => {} : (b) => this.output?.(b);
+      // A request we fail on still gets an answer: the process on the node waits for one.
+      const reply = await this.io.handle(request, write).catch(() => errorReply('request'));
       this.conn.send(new Tuple(SEND, atom(''), from), new Tuple(atom('io_reply'), replyAs, reply));
     }).catch(() => {});
   }
