@@ -2,7 +2,7 @@
  * Configuration findings: shell code in ejabberdctl.cfg, the cookie on a command line, debug
  * logging, and ejabberd running as root (from its beam process).
  */
-import { readFileSync } from 'node:fs';
+import { readTextIfPresent } from '../system/files.js';
 import type { Settings } from '../config/settings.js';
 import { parseCtlConfig } from '../config/cfgParse.js';
 import { describeOrigin, splitWords } from '../config/settings.js';
@@ -12,7 +12,7 @@ import type { CheckResult, Finding } from './types.js';
 
 /** ejabberdctl sources the cfg as root: anything ejctl's parser refuses would run there. */
 export function checkCtlConfigShellCode(s: Pick<Settings, 'ctlConfigPath'>, env: NodeJS.ProcessEnv): Finding[] {
-  const text = readText(s.ctlConfigPath);
+  const text = readTextIfPresent(s.ctlConfigPath);
   if (text === undefined) return [];
   try {
     parseCtlConfig(text, s.ctlConfigPath, env);
@@ -76,12 +76,4 @@ export function checkRunsAsRoot(node: string, beams: readonly BeamProcess[] | { 
     })),
     skipped: [],
   };
-}
-
-export function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

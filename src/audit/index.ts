@@ -7,7 +7,8 @@ import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
 import { epmdPort } from '../system/epmd.js';
 import { auditCookie, auditRootHomeCookie } from './cookie.js';
-import { checkCtlConfigShellCode, checkLoglevel, checkRunsAsRoot, checkSetcookie, readText } from './config.js';
+import { checkCtlConfigShellCode, checkLoglevel, checkRunsAsRoot, checkSetcookie } from './config.js';
+import { readTextIfPresent } from '../system/files.js';
 import { auditFiles } from './files.js';
 import { evaluateNetwork, findDistPort, tlsInArgs, type NetworkFacts } from './network.js';
 import { findBeams, readListeningSockets, type BeamProcess } from './procfs.js';
@@ -35,7 +36,7 @@ export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?
   const roots = { ...SYSTEM_ROOTS, ...opts.roots };
   const beams = findBeamsOrReason(roots.proc, settings.node);
   const beam = Array.isArray(beams) ? beams[0] : undefined;
-  const vmArgsText = readText(settings.vmArgs);
+  const vmArgsText = readTextIfPresent(settings.vmArgs);
   const facts = await gatherNetworkFacts(ctx, settings, roots, beam, vmArgsText);
   const merged = mergeResults([
     evaluateNetwork(settings, facts),
@@ -44,7 +45,7 @@ export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?
     auditFiles(settings, ctx),
     { findings: checkCtlConfigShellCode(settings, ctx.env), skipped: [] },
     { findings: checkSetcookie(settings, vmArgsText, Array.isArray(beams) ? beams : []), skipped: [] },
-    checkLoglevel(settings, readText(settings.ejabberdConfigPath)),
+    checkLoglevel(settings, readTextIfPresent(settings.ejabberdConfigPath)),
     checkRunsAsRoot(settings.node, beams),
   ]);
   return { findings: sortFindings(merged.findings), skipped: merged.skipped, durationMs: Math.round(ctx.now() - started) };
@@ -70,7 +71,7 @@ function tlsSource(s: Pick<Settings, 'erlOptions' | 'vmArgs'>, vmArgsText: strin
   if (beam) {
     if (tlsInArgs(beam.argv)) return `the command line of beam pid ${beam.pid}`;
     const argsFiles = beam.argv.flatMap((w, i) => (w === '-args_file' && beam.argv[i + 1] ? [beam.argv[i + 1] ?? ''] : []));
-    return argsFiles.find((f) => tlsInArgs(argsFileWords(readText(f))));
+    return argsFiles.find((f) => tlsInArgs(argsFileWords(readTextIfPresent(f))));
   }
   if (tlsInArgs(s.erlOptions)) return 'ERL_OPTIONS';
   return tlsInArgs(argsFileWords(vmArgsText)) ? s.vmArgs : undefined;

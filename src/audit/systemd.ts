@@ -4,7 +4,8 @@
  * ERL_EPMD_ADDRESS in ejabberdctl.cfg has no effect. Read from files only, so it works without a
  * running systemd and tests can point the roots at fixtures.
  */
-import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { readTextIfPresent } from '../system/files.js';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLoopback } from './procfs.js';
 
@@ -60,7 +61,7 @@ function listenStreamOverride(dropinDir: string): string[] | undefined {
   }
   let listen: string[] | undefined;
   for (const f of files) {
-    const text = readOptional(join(dropinDir, f));
+    const text = readTextIfPresent(join(dropinDir, f)) ?? '';
     for (const m of text.matchAll(/^[ \t]*ListenStream[ \t]*=[ \t]*(.*?)[ \t]*$/gm)) {
       const value = m[1] ?? '';
       if (value === '') listen = [];
@@ -93,13 +94,5 @@ function linkTarget(path: string): string | undefined {
     return readlinkSync(path);
   } catch {
     return undefined;
-  }
-}
-
-function readOptional(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
   }
 }

@@ -13,7 +13,7 @@ import { RPC_TIMEOUT_MS } from '../erl/controlLaunch.js';
 import { EjctlError, Exit, usageError } from '../errors.js';
 import { chooseRunAs, ensureSpoolDir } from '../runAs.js';
 import { chooseTransport } from '../native/choose.js';
-import { readOptional } from './forward.js';
+import { readTextIfPresent } from '../system/files.js';
 
 interface BatchOptions {
   keepGoing?: boolean;
@@ -45,7 +45,7 @@ async function runBatch(ctx: Ctx, opts: GlobalOptions, file: string | undefined,
   const s = settingsFor(ctx, opts);
   const runAs = chooseRunAs(s, ctx);
   // Batch exists for the native transport: `auto` unless a transport was chosen explicitly.
-  if (chooseTransport(s, opts.transport ?? s.transport ?? 'auto', readOptional(s.vmArgs)) !== 'native') {
+  if (chooseTransport(s, opts.transport ?? s.transport ?? 'auto', readTextIfPresent(s.vmArgs)) !== 'native') {
     throw usageError('batch needs the native transport, and this node is set up for the erl one (TLS distribution, -proto_dist or --transport erl)', 'Run the commands one by one, or see docs/native.md.');
   }
   const { parseBatch, QuoteError } = await import('../native/shellWords.js');

@@ -1,5 +1,6 @@
 /** Any command ejctl does not handle itself goes to the ejabberd node, as ejabberdctl sends it. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readTextIfPresent } from '../system/files.js';
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import type { Settings } from '../config/settings.js';
@@ -18,7 +19,7 @@ import { chooseTransport } from '../native/choose.js';
 export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings): Promise<number> {
   const runAs = chooseRunAs(s, ctx);
   const args = opts.secretStdin ? substituteSecret(opts.words, await readSecret(ctx)) : opts.words;
-  const vmArgsText = readOptional(s.vmArgs);
+  const vmArgsText = readTextIfPresent(s.vmArgs);
   const inetrcExists = existsSync(inetrcPath(s));
   const transport = chooseTransport(s, opts.transport, vmArgsText);
   if (opts.dryRun) {
@@ -44,12 +45,4 @@ async function forwardErl(ctx: Ctx, s: Settings, req: Parameters<typeof buildCon
   }
   if (outcome.code === Exit.unreachable) ctx.stderr.write(`${await diagnoseUnreachable(s, ctx.env)}\n`);
   return outcome.code;
-}
-
-export function readOptional(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

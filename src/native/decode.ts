@@ -86,14 +86,14 @@ function readBig(r: Reader, n: number): bigint | number {
 }
 
 function readTuple(r: Reader, n: number, depth: number): Tuple {
-  const items: Term[] = new Array(n);
+  const items = new Array<Term>(n);
   for (let i = 0; i < n; i++) items[i] = readTerm(r, depth + 1);
   return new Tuple(...items);
 }
 
 function readList(r: Reader, depth: number): Term[] | ImproperList {
   const n = r.count(r.u32(), 1);
-  const items: Term[] = new Array(n);
+  const items = new Array<Term>(n);
   for (let i = 0; i < n; i++) items[i] = readTerm(r, depth + 1);
   const tail = readTerm(r, depth + 1);
   if (Array.isArray(tail)) return tail.length === 0 ? items : items.concat(tail);

@@ -70,8 +70,13 @@ function writeInteger(w: Writer, n: bigint): void {
     digits.push(Number(magnitude & 255n));
     magnitude >>= 8n;
   }
-  if (digits.length <= 255) w.u8(110), w.u8(digits.length);
-  else w.u8(111), w.u32(digits.length);
+  if (digits.length <= 255) {
+    w.u8(110);
+    w.u8(digits.length);
+  } else {
+    w.u8(111);
+    w.u32(digits.length);
+  }
   w.u8(n < 0n ? 1 : 0);
   w.bytes(Buffer.from(digits));
 }
@@ -83,8 +88,13 @@ function writeFloat(w: Writer, v: number): void {
 
 function writeAtom(w: Writer, a: Atom): void {
   const name = Buffer.from(a.name, 'utf8');
-  if (name.length <= 255) w.u8(119), w.u8(name.length);
-  else w.u8(118), w.u16(name.length);
+  if (name.length <= 255) {
+    w.u8(119);
+    w.u8(name.length);
+  } else {
+    w.u8(118);
+    w.u16(name.length);
+  }
   w.bytes(name);
 }
 
@@ -109,8 +119,13 @@ function writeList(w: Writer, items: readonly Term[], tail: Term): void {
 const isByte = (t: Term): boolean => typeof t === 'number' && Number.isInteger(t) && t >= 0 && t <= 255;
 
 function writeTuple(w: Writer, items: readonly Term[]): void {
-  if (items.length <= 255) w.u8(104), w.u8(items.length);
-  else w.u8(105), w.u32(items.length);
+  if (items.length <= 255) {
+    w.u8(104);
+    w.u8(items.length);
+  } else {
+    w.u8(105);
+    w.u32(items.length);
+  }
   for (const item of items) writeTerm(w, item);
 }
 

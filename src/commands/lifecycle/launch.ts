@@ -5,7 +5,7 @@ import type { Settings } from '../../config/settings.js';
 import { inetrcPath } from '../../erl/erlArgs.js';
 import { describeOutcome, type Outcome } from '../../run/runner.js';
 import { EjctlError, Exit } from '../../errors.js';
-import { readOptional } from '../forward.js';
+import { readTextIfPresent } from '../../system/files.js';
 
 export interface LaunchFiles {
   vmArgsText: string | undefined;
@@ -13,7 +13,7 @@ export interface LaunchFiles {
 }
 
 export function launchFiles(s: Pick<Settings, 'vmArgs' | 'configDir'>): LaunchFiles {
-  return { vmArgsText: readOptional(s.vmArgs), inetrcExists: existsSync(inetrcPath(s)) };
+  return { vmArgsText: readTextIfPresent(s.vmArgs), inetrcExists: existsSync(inetrcPath(s)) };
 }
 
 /** The child's exit code; 128+N when a signal ended it, as a shell reports it. */

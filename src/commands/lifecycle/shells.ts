@@ -9,7 +9,7 @@ import { describePlan, type LaunchPlan } from '../../run/plan.js';
 import { runPlan } from '../../run/runner.js';
 import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
 import { EjctlError, Exit } from '../../errors.js';
-import { readOptional } from '../forward.js';
+import { readTextIfPresent } from '../../system/files.js';
 import { assertNodeCanReadCookie, assertNotRoot, checkStart } from './checks.js';
 import { exitCodeOf, launchFiles } from './launch.js';
 import { parseLifecycleOptions } from './options.js';
@@ -86,7 +86,7 @@ export const iexdebug = (ctx: Ctx, opts: GlobalOptions) =>
 export const iexlive = (ctx: Ctx, opts: GlobalOptions) =>
   runShell(ctx, opts, {
     description: 'Start in interactive mode, with Elixir shell',
-    build: (s, req) => buildIexLiveLaunch(s, { ...req, ymlText: readOptional(s.ejabberdConfigPath), now: new Date() }),
+    build: (s, req) => buildIexLiveLaunch(s, { ...req, ymlText: readTextIfPresent(s.ejabberdConfigPath), now: new Date() }),
     warning: LIVE_WARNING,
     server: true,
     requires: requireIex,

@@ -1,0 +1,11 @@
+/** Small file helpers shared by commands that read optional configuration files. */
+import { readFileSync } from 'node:fs';
+
+/** The text of a file, or `undefined` when it is missing or unreadable (an optional file). */
+export function readTextIfPresent(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
