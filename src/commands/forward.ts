@@ -23,7 +23,9 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
   const inetrcExists = existsSync(inetrcPath(s));
   const transport = chooseTransport(s, opts.transport, vmArgsText);
   if (opts.dryRun) {
-    ctx.stdout.write(`transport: ${transport}\n`);
+    ctx.stdout.write(transport === 'native'
+      ? `transport: native (ejctl speaks Erlang distribution itself: no process is started; the erl plan below is the fallback for nodes older than OTP 23)\n`
+      : 'transport: erl\n');
     ctx.stdout.write(describePlan(buildControlLaunch(s, { args, cookie: undefined, runAs, vmArgsText, inetrcExists })));
     return Exit.ok;
   }
@@ -32,7 +34,10 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
   const viaErl = () => forwardErl(ctx, s, { args, cookie, runAs, vmArgsText, inetrcExists });
   // The native transport (src/native, docs/native.md) is loaded only when used.
   const code = transport === 'native'
-    ? await (await import('../native/forward.js')).forwardNative(ctx, s, args, cookie, s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS, { fallback: viaErl })
+    ? await (await import('../native/forward.js')).forwardNative(ctx, s, args, cookie, s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS, {
+        fallback: viaErl,
+        rereadCookie: () => tryReadCookie(s, ctx.uid),
+      })
     : await viaErl();
   if (code === Exit.ejabberdUsage || code === Exit.unreachable) ctx.stdout.write(ejabberdctlHelp(s));
   return code;
@@ -45,4 +50,13 @@ async function forwardErl(ctx: Ctx, s: Settings, req: Parameters<typeof buildCon
   }
   if (outcome.code === Exit.unreachable) ctx.stderr.write(`${await diagnoseUnreachable(s, ctx.env)}\n`);
   return outcome.code;
+}
+
+/** The cookie file's current content, or nothing when it cannot be used now. */
+function tryReadCookie(s: Settings, uid: number): string | undefined {
+  try {
+    return readCookie(s, uid);
+  } catch {
+    return undefined;
+  }
 }

@@ -18,10 +18,20 @@ type Where = Pick<Settings, 'node' | 'nodeName' | 'cookieFile' | 'erlDistPort'>;
 export interface NativeOptions {
   /** Called instead when the node is too old for the native transport (`auto` falls back to erl). */
   fallback?: () => Promise<number>;
+  /**
+   * Reads the cookie file again. When the node rejects our cookie and the file now holds another
+   * one (a `cookie rotate` switched this node between our read and our connect), we try once more
+   * with it. Nothing has been printed or run at that point, so the retry is invisible.
+   */
+  rereadCookie?: () => string | undefined;
 }
 
 export async function forwardNative(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env'>, s: Where, args: readonly string[], cookie: string, timeout: Timeout, opts: NativeOptions = {}): Promise<number> {
-  const opened = await openSession(s, cookie, ctx.env);
+  let opened = await openSession(s, cookie, ctx.env);
+  if (!opened.ok && opened.failure.kind === 'rejected-cookie') {
+    const fresh = opts.rereadCookie?.();
+    if (fresh !== undefined && fresh !== cookie) opened = await openSession(s, fresh, ctx.env);
+  }
   if (!opened.ok) {
     if (opened.failure.kind === 'old-node' && opts.fallback) return opts.fallback();
     ctx.stdout.write(nodedownLine(s.node, 'nodedown'));

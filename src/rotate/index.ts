@@ -138,7 +138,8 @@ function stepContext(ctx: RotateCtx, settings: Settings, session: Session, journ
   return {
     session,
     files: new Map(journal.nodes.map((n) => [n.node, n])),
-    writer: { exe: process.execPath, ejctlJs: EJCTL_JS },
+    // Where node and ejctl live on the nodes' hosts: like here, unless said otherwise.
+    writer: { exe: ctx.env.EJCTL_REMOTE_NODE ?? process.execPath, ejctlJs: ctx.env.EJCTL_REMOTE_EJCTL ?? EJCTL_JS },
     newCookie,
     localOwner: journal.localFile === undefined ? undefined : cookieOwner(settings, ctx).owner,
   };

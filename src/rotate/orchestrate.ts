@@ -45,20 +45,32 @@ export async function runSteps(ctx: Pick<Ctx, 'env' | 'stderr' | 'now'>, sc: Ste
     if (r.ok) continue;
     failures.push({ id, detail: r.detail ?? 'failed' });
     if (isBeforeSwitch(step)) {
-      await rollBack(ctx, sc, steps.slice(0, index + 1), journal, path);
-      return { state: 'rolled-back', failures };
+      if (await rollBack(ctx, sc, steps.slice(0, index + 1), journal, path)) return { state: 'rolled-back', failures };
+      failures.push({ id: 'rollback', detail: 'some pairs could not be set back to the old cookie; `ejctl cookie rotate --resume` completes the rotation instead' });
+      return { state: 'failed', failures };
     }
   }
   return { state: failures.length === 0 ? 'complete' : 'failed', failures };
 }
 
-async function rollBack(ctx: Pick<Ctx, 'stderr'>, sc: StepContext, steps: Step[], journal: Journal, path: string): Promise<void> {
+/**
+ * Undoes the early steps, newest first. True when every pin is back to the old cookie: a pin
+ * left on the new one would refuse a node restarted with the old file, so then the journal keeps
+ * the cookies and the way out is --resume (forward).
+ */
+async function rollBack(ctx: Pick<Ctx, 'stderr'>, sc: StepContext, steps: Step[], journal: Journal, path: string): Promise<boolean> {
   ctx.stderr.write('ejctl: rolling back: no node had switched yet\n');
+  let pinsUndone = true;
   for (const step of [...steps].reverse()) {
     const ok = await undoStep(sc, step);
-    ctx.stderr.write(`ejctl: undo ${stepId(step)}: ${ok ? 'ok' : 'could not be undone (harmless: nothing uses it)'}\n`);
+    const pin = step.kind === 'pin' || step.kind === 'pin-down';
+    if (!ok && pin) pinsUndone = false;
+    ctx.stderr.write(`ejctl: undo ${stepId(step)}: ${ok ? 'ok' : pin ? 'FAILED' : 'could not be undone (harmless: nothing uses it)'}\n`);
   }
-  journal.state = 'rolled-back';
-  delete journal.cookies;
-  writeJournal(path, journal);
+  if (pinsUndone) {
+    journal.state = 'rolled-back';
+    delete journal.cookies;
+    writeJournal(path, journal);
+  }
+  return pinsUndone;
 }

@@ -10,7 +10,7 @@ import type { Settings } from '../config/settings.js';
 import type { LaunchPlan } from '../run/plan.js';
 import { buildControlLaunch } from '../erl/controlLaunch.js';
 import { inetrcPath } from '../erl/erlArgs.js';
-import { readOptional } from '../commands/forward.js';
+import { readTextIfPresent } from '../system/files.js';
 import { startSession } from '../run/session.js';
 import { chooseRunAs } from '../runAs.js';
 import { EjctlError, Exit } from '../errors.js';
@@ -33,7 +33,7 @@ export function buildSessionLaunch(s: Settings, uid: number): LaunchPlan {
     args: [],
     cookie: undefined,
     runAs: chooseRunAs(s, { uid }),
-    vmArgsText: readOptional(s.vmArgs),
+    vmArgsText: readTextIfPresent(s.vmArgs),
     inetrcExists: existsSync(inetrcPath(s)),
     script: SESSION_SCRIPT,
   });
@@ -51,6 +51,8 @@ export async function openSession(plan: LaunchPlan, cookies: { old: string; new:
   const pending = new Map<string, (r: Reply) => void>();
   let ready: (() => void) | undefined;
   let ended = false;
+  // A write after the control node died must not crash ejctl: its replies become errors instead.
+  child.stdin.on('error', () => undefined);
   const lines = createInterface({ input: child.stdout });
   lines.on('line', (line) => {
     if (line === 'ready') return ready?.();

@@ -27,7 +27,8 @@ export interface StepResult {
 
 const why = (r: Reply): string => {
   const { error, output } = r;
-  const text = typeof output === 'string' && output.trim() !== '' ? `: ${output.trim().split('\n').slice(-2).join(' ')}` : '';
+  const lines = typeof output === 'string' ? output.split('\n').map((l) => l.trim()).filter((l) => l !== '') : [];
+  const text = lines.length > 0 ? `: ${lines.slice(0, 3).join(' ')}` : '';
   return `${JSON.stringify(error ?? r)}${text}`;
 };
 
@@ -43,12 +44,13 @@ export async function runStep(ctx: StepContext, step: Step): Promise<StepResult>
   const result = (r: Reply, detail?: string): StepResult =>
     r.error === undefined ? { ok: true, ...(detail === undefined ? {} : { detail }) } : { ok: false, detail: why(r) };
   switch (step.kind) {
-    case 'backup': {
-      const r = await s.call('write', step.node, filesOf(ctx, step.node).backup, 'old', w.exe, w.ejctlJs);
-      return result(r, `written by ${String(r.ok)}`);
-    }
+    case 'backup':
     case 'stage': {
-      const r = await s.call('write', step.node, filesOf(ctx, step.node).staged, 'new', w.exe, w.ejctlJs);
+      const f = filesOf(ctx, step.node);
+      const write = () => s.call('write', step.node, step.kind === 'backup' ? f.backup : f.staged, step.kind === 'backup' ? 'old' : 'new', w.exe, w.ejctlJs);
+      // Writing is idempotent and nothing depends on it yet: a second try costs nothing.
+      let r = await write();
+      if (r.error !== undefined) r = await write();
       return result(r, `written by ${String(r.ok)}`);
     }
     case 'pin': {
@@ -59,7 +61,11 @@ export async function runStep(ctx: StepContext, step: Step): Promise<StepResult>
       return result(await s.call('pin', step.node, step.peer, 'new'));
     case 'switch': {
       const f = filesOf(ctx, step.node);
-      const r = await s.call('switch', step.node, f.staged, f.cookieFile, 'new');
+      let r = await s.call('switch', step.node, f.staged, f.cookieFile, 'new');
+      // The staged file vanished (removed by hand, a cleanup): stage it again, once.
+      if (r.error === 'enoent' && (await s.call('write', step.node, f.staged, 'new', w.exe, w.ejctlJs)).error === undefined) {
+        r = await s.call('switch', step.node, f.staged, f.cookieFile, 'new');
+      }
       // Our own later connections to this node (after a reconnect) need the new cookie too.
       if (r.error === undefined) await s.call('use', step.node, 'new');
       return result(r, r.ok === 'already' ? 'already switched' : undefined);
@@ -73,12 +79,16 @@ export async function runStep(ctx: StepContext, step: Step): Promise<StepResult>
   }
 }
 
-/** Undoes steps that changed nothing a restart would see: pins back to the old cookie, files removed. */
+/**
+ * Undoes steps that changed nothing a restart would see: pins back to the old cookie, files
+ * removed. A side that is down counts as undone: a node that restarts has no pins.
+ */
 export async function undoStep(ctx: StepContext, step: Step): Promise<boolean> {
   const s = ctx.session;
+  const undone = (r: Reply): boolean => r.error === undefined || r.error === 'nodedown';
   switch (step.kind) {
-    case 'pin': return (await s.call('pinpair', step.node, step.peer, 'old')).error === undefined;
-    case 'pin-down': return (await s.call('pin', step.node, step.peer, 'old')).error === undefined;
+    case 'pin': return undone(await s.call('pin', step.node, step.peer, 'old')) && undone(await s.call('pin', step.peer, step.node, 'old'));
+    case 'pin-down': return undone(await s.call('pin', step.node, step.peer, 'old'));
     case 'backup': return (await s.call('delete', step.node, filesOf(ctx, step.node).backup)).error === undefined;
     case 'stage': return (await s.call('delete', step.node, filesOf(ctx, step.node).staged)).error === undefined;
     default: return false;
