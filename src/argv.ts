@@ -20,21 +20,29 @@ export interface GlobalOptions extends LocationFlags {
 }
 
 const WITH_VALUE: Record<string, keyof LocationFlags | 'transport'> = {
-  '-n': 'node', '--node': 'node',
-  '-s': 'spool', '--spool': 'spool',
-  '-l': 'logs', '--logs': 'logs',
-  '-f': 'config', '--config': 'config',
-  '-c': 'ctlConfig', '--ctl-config': 'ctlConfig',
-  '-d': 'configDir', '--config-dir': 'configDir',
+  '-n': 'node',
+  '--node': 'node',
+  '-s': 'spool',
+  '--spool': 'spool',
+  '-l': 'logs',
+  '--logs': 'logs',
+  '-f': 'config',
+  '--config': 'config',
+  '-c': 'ctlConfig',
+  '--ctl-config': 'ctlConfig',
+  '-d': 'configDir',
+  '--config-dir': 'configDir',
   '--cookie-file': 'cookieFile',
   '--transport': 'transport',
 };
 
 const FLAGS: Record<string, 'noTimeout' | 'dryRun' | 'verbose' | 'help' | 'secretStdin'> = {
-  '-t': 'noTimeout', '--no-timeout': 'noTimeout',
+  '-t': 'noTimeout',
+  '--no-timeout': 'noTimeout',
   '--dry-run': 'dryRun',
   '--verbose': 'verbose',
-  '-h': 'help', '--help': 'help',
+  '-h': 'help',
+  '--help': 'help',
   '--secret-stdin': 'secretStdin',
 };
 

@@ -55,7 +55,7 @@ export function report(ctx: Pick<Ctx, 'stdout' | 'stderr'>, err: unknown): numbe
     if (err.hint) ctx.stderr.write(`ejctl: ${err.hint}\n`);
     return err.exitCode;
   }
-  const message = err instanceof Error ? err.stack ?? err.message : String(err);
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
   ctx.stderr.write(`ejctl: internal error: ${message}\n`);
   return Exit.internal;
 }

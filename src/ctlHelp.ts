@@ -4,7 +4,9 @@
  */
 import type { Settings } from './config/settings.js';
 
-export function ejabberdctlHelp(s: Pick<Settings, 'configDir' | 'ejabberdConfigPath' | 'ctlConfigPath' | 'logsDir' | 'spoolDir' | 'node'>): string {
+export function ejabberdctlHelp(
+  s: Pick<Settings, 'configDir' | 'ejabberdConfigPath' | 'ctlConfigPath' | 'logsDir' | 'spoolDir' | 'node'>,
+): string {
   return [
     '',
     'Commands to start an ejabberd node:',

@@ -6,7 +6,10 @@ import { connect } from 'node:net';
 import type { Settings } from './config/settings.js';
 import { epmdNames, epmdPort } from './system/epmd.js';
 
-export async function diagnoseUnreachable(s: Pick<Settings, 'node' | 'nodeName' | 'erlDistPort' | 'cookieFile'>, env: NodeJS.ProcessEnv): Promise<string> {
+export async function diagnoseUnreachable(
+  s: Pick<Settings, 'node' | 'nodeName' | 'erlDistPort' | 'cookieFile'>,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
   const { name, host } = s.nodeName;
   if (s.erlDistPort !== undefined) {
     const open = await portOpen(host, s.erlDistPort);
@@ -31,8 +34,14 @@ export async function diagnoseUnreachable(s: Pick<Settings, 'node' | 'nodeName' 
 export function portOpen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    socket.setTimeout(2000, () => { socket.destroy(); resolve(false); });
-    socket.on('connect', () => { socket.destroy(); resolve(true); });
+    socket.setTimeout(2000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.on('error', () => resolve(false));
   });
 }

@@ -9,7 +9,10 @@ export const SECRET_PLACEHOLDER = '@SECRET@';
 
 export function substituteSecret(args: readonly string[], secret: string): string[] {
   if (!args.includes(SECRET_PLACEHOLDER)) {
-    throw usageError(`--secret-stdin needs an argument written as ${SECRET_PLACEHOLDER} to replace`, `Example: ejctl --secret-stdin register alice example.org ${SECRET_PLACEHOLDER}`);
+    throw usageError(
+      `--secret-stdin needs an argument written as ${SECRET_PLACEHOLDER} to replace`,
+      `Example: ejctl --secret-stdin register alice example.org ${SECRET_PLACEHOLDER}`,
+    );
   }
   return args.map((a) => (a === SECRET_PLACEHOLDER ? secret : a));
 }
@@ -43,7 +46,8 @@ function readHidden(stream: NodeJS.ReadStream): Promise<string> {
       stream.setRawMode(false);
       stream.pause();
       stream.off('data', onData);
-      if (err) reject(err); else resolve(text);
+      if (err) reject(err);
+      else resolve(text);
     };
     const onData = (buf: Buffer) => {
       for (const ch of buf.toString('utf8')) {

@@ -62,7 +62,7 @@ describe('settings errors', () => {
     expect(r.stderr).toContain('option --node needs a value');
   });
 
-  it('--help is ejctl\'s own help and exits 0', async () => {
+  it("--help is ejctl's own help and exits 0", async () => {
     const r = await ejctl(['--help']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('Usage: ejctl [OPTIONS] COMMAND [ARGS...]');
@@ -109,10 +109,14 @@ describe('the cookie file is checked before use (exit 77)', () => {
 });
 
 describe.skipIf(!isRoot)('who may run ejctl', () => {
-  it('another user than root or INSTALLUSER gets ejabberdctl\'s exit 7', async () => {
+  it("another user than root or INSTALLUSER gets ejabberdctl's exit 7", async () => {
     const n = await createTestNodeFiles();
     const r = await execa(process.execPath, [EJCTL, '-c', n.cfgPath, 'status'], {
-      uid: 65534, gid: 65534, reject: false, env: { HOME: '/nonexistent', ERL_EPMD_PORT: epmdPort() }, stdin: 'ignore',
+      uid: 65534,
+      gid: 65534,
+      reject: false,
+      env: { HOME: '/nonexistent', ERL_EPMD_PORT: epmdPort() },
+      stdin: 'ignore',
     });
     expect(r.exitCode).toBe(7);
     expect(r.stderr).toContain('ERROR: This command can only be run by root or the user ejabberd');

@@ -28,7 +28,7 @@ describe('forwarding to a real ejabberd node', () => {
     expect(check.exitCode).toBe(1);
   });
 
-  it('a wrong cookie gives ejabberdctl\'s line and exit 3, and says on stderr the cookie was rejected', async () => {
+  it("a wrong cookie gives ejabberdctl's line and exit 3, and says on stderr the cookie was rejected", async () => {
     const { tempDir, chownToNodeUser } = await import('./helpers/env.js');
     const { writeFileMode } = await import('./helpers/node.js');
     const dir = tempDir();

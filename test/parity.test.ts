@@ -14,9 +14,33 @@ const EJABBERDCTL = '/usr/sbin/ejabberdctl';
 async function ejabberdctl(n: TestNode, args: string[]): Promise<CliResult> {
   const r = await execa(
     'setpriv',
-    ['--reuid', 'ejabberd', '--regid', 'ejabberd', '--clear-groups', EJABBERDCTL,
-      '--config-dir', n.dir, '--ctl-config', n.cfgPath, '--node', n.node, '--spool', n.spool, '--logs', n.logs, ...args],
-    { env: { HOME: n.home, ERL_EPMD_PORT: epmdPort() }, extendEnv: true, reject: false, stripFinalNewline: false, stdin: 'ignore', cwd: n.spool },
+    [
+      '--reuid',
+      'ejabberd',
+      '--regid',
+      'ejabberd',
+      '--clear-groups',
+      EJABBERDCTL,
+      '--config-dir',
+      n.dir,
+      '--ctl-config',
+      n.cfgPath,
+      '--node',
+      n.node,
+      '--spool',
+      n.spool,
+      '--logs',
+      n.logs,
+      ...args,
+    ],
+    {
+      env: { HOME: n.home, ERL_EPMD_PORT: epmdPort() },
+      extendEnv: true,
+      reject: false,
+      stripFinalNewline: false,
+      stdin: 'ignore',
+      cwd: n.spool,
+    },
   );
   return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
 }
@@ -39,12 +63,20 @@ const CASES: { title: string; args: string[]; undo?: string[]; expectCode?: numb
   { title: 'check_account, existing', args: ['check_account', 'alice', 'localhost'] },
   { title: 'check_account, missing', args: ['check_account', 'nobody', 'localhost'] },
   { title: 'a dashed command name', args: ['registered-users', 'localhost'] },
-  { title: 'an argument with spaces', args: ['register', 'bob', 'localhost', 'pass with spaces'], undo: ['unregister', 'bob', 'localhost'] },
+  {
+    title: 'an argument with spaces',
+    args: ['register', 'bob', 'localhost', 'pass with spaces'],
+    undo: ['unregister', 'bob', 'localhost'],
+  },
   { title: 'quotes in an argument', args: ['register', 'carol', 'localhost', `it's "quoted"`], undo: ['unregister', 'carol', 'localhost'] },
   { title: 'non-ASCII arguments', args: ['register', 'jürgen', 'localhost', 'pässwörd-日本'], undo: ['unregister', 'jürgen', 'localhost'] },
   { title: 'a leading dash', args: ['register', 'dave', 'localhost', '-dash'], undo: ['unregister', 'dave', 'localhost'] },
   { title: 'registered_users', args: ['registered_users', 'localhost'] },
-  { title: 'the password with spaces was stored as given', args: ['check_password', 'bob', 'localhost', 'pass with spaces'], expectCode: 0 },
+  {
+    title: 'the password with spaces was stored as given',
+    args: ['check_password', 'bob', 'localhost', 'pass with spaces'],
+    expectCode: 0,
+  },
   { title: 'the quoted password was stored as given', args: ['check_password', 'carol', 'localhost', `it's "quoted"`], expectCode: 0 },
   { title: 'the non-ASCII password was stored as given', args: ['check_password', 'jürgen', 'localhost', 'pässwörd-日本'], expectCode: 0 },
   { title: 'the dashed password was stored as given', args: ['check_password', 'dave', 'localhost', '-dash'], expectCode: 0 },
@@ -74,7 +106,11 @@ describe.skipIf(!isRoot)('parity with ejabberdctl 23.01 on the same node', () =>
       for (const transport of TRANSPORTS) {
         if (c.undo) expect((await ejabberdctl(n, c.undo)).exitCode).toBe(0);
         const ours = await n.ctl(['--transport', transport, ...c.args]);
-        expect({ transport, stdout: ours.stdout, exitCode: ours.exitCode }).toEqual({ transport, stdout: theirs.stdout, exitCode: theirs.exitCode });
+        expect({ transport, stdout: ours.stdout, exitCode: ours.exitCode }).toEqual({
+          transport,
+          stdout: theirs.stdout,
+          exitCode: theirs.exitCode,
+        });
         if (c.expectCode !== undefined) expect(ours.exitCode).toBe(c.expectCode);
       }
     });

@@ -9,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs } from './helpers/env.js';
 import { startTestNode, type TestNode } from './helpers/node.js';
 
-interface Scan { sawControlNode: boolean; leaks: string[] }
+interface Scan {
+  sawControlNode: boolean;
+  leaks: string[];
+}
 
 function scanOnce(secrets: string[], scan: Scan): void {
   for (const pid of readdirSync('/proc')) {
@@ -63,13 +66,15 @@ describe('secrets stay out of argv and environ', () => {
     const scan = await scanWhile([password, n.cookie], work);
     expect(scan.leaks).toEqual([]);
     const r = await work;
-    expect(r.stdout).toBe("User erin@localhost successfully registered\n");
+    expect(r.stdout).toBe('User erin@localhost successfully registered\n');
     expect((await n.ctl(['check_password', 'erin', 'localhost', password])).exitCode).toBe(0);
   });
 
-  it('a password given as an argument reaches no control node argv (only ejctl\'s own)', async () => {
+  it("a password given as an argument reaches no control node argv (only ejctl's own)", async () => {
     const password = `argpw-${process.pid}-Visible0nlyToEjctl`;
-    const work = Promise.all(Array.from({ length: 3 }, (_, i) => n.ctl(['--transport', 'erl', 'register', `frank${i}`, 'localhost', password])));
+    const work = Promise.all(
+      Array.from({ length: 3 }, (_, i) => n.ctl(['--transport', 'erl', 'register', `frank${i}`, 'localhost', password])),
+    );
     const scan = await scanWhile([password], work);
     expect(scan.sawControlNode).toBe(true);
     // Only the ejctl node processes themselves may hold it.

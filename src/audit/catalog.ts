@@ -4,7 +4,10 @@
  */
 import type { Finding, Severity } from './types.js';
 
-interface Entry { severity: Severity; title: string }
+interface Entry {
+  severity: Severity;
+  title: string;
+}
 
 export const CATALOG = {
   // Network (live)
@@ -21,7 +24,7 @@ export const CATALOG = {
   'cookie-not-regular': { severity: 'medium', title: 'The cookie file is not a regular file' },
   'cookie-loose-mode': { severity: 'high', title: 'Others may read the cookie file' },
   'cookie-wrong-owner': { severity: 'high', title: 'The cookie file belongs to the wrong user' },
-  'cookie-loose-parent': { severity: 'high', title: "Others may replace the cookie (its directory is writable)" },
+  'cookie-loose-parent': { severity: 'high', title: 'Others may replace the cookie (its directory is writable)' },
   'cookie-empty': { severity: 'medium', title: 'The cookie file is empty' },
   'cookie-too-long': { severity: 'medium', title: 'The cookie is longer than Erlang accepts' },
   'cookie-bad-characters': { severity: 'medium', title: 'The cookie holds characters Erlang does not accept' },

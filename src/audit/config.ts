@@ -18,18 +18,25 @@ export function checkCtlConfigShellCode(s: Pick<Settings, 'ctlConfigPath'>, env:
     parseCtlConfig(text, s.ctlConfigPath, env);
     return [];
   } catch (err) {
-    return [finding('ctl-config-shell-code', {
-      path: s.ctlConfigPath,
-      evidence: err instanceof Error ? err.message : String(err),
-      fix: 'Keep only plain assignments (NAME=value) and comments; move any logic out of the file. Until then the audit used the default settings.',
-    })];
+    return [
+      finding('ctl-config-shell-code', {
+        path: s.ctlConfigPath,
+        evidence: err instanceof Error ? err.message : String(err),
+        fix: 'Keep only plain assignments (NAME=value) and comments; move any logic out of the file. Until then the audit used the default settings.',
+      }),
+    ];
   }
 }
 
-const SETCOOKIE_FIX = 'Remove -setcookie; keep the cookie in the cookie file (COOKIE_FILE, 0400), then rotate it: it has been visible in ps.';
+const SETCOOKIE_FIX =
+  'Remove -setcookie; keep the cookie in the cookie file (COOKIE_FILE, 0400), then rotate it: it has been visible in ps.';
 
 /** Where the cfg puts `-setcookie` on the VM's command line. Never quotes the cookie. */
-export function checkSetcookie(s: Pick<Settings, 'erlOptions' | 'ejabberdOpts' | 'vmArgs' | 'origins'>, vmArgsText: string | undefined, beams: readonly BeamProcess[]): Finding[] {
+export function checkSetcookie(
+  s: Pick<Settings, 'erlOptions' | 'ejabberdOpts' | 'vmArgs' | 'origins'>,
+  vmArgsText: string | undefined,
+  beams: readonly BeamProcess[],
+): Finding[] {
   const out: Finding[] = [];
   const add = (evidence: string, path?: string) =>
     out.push(finding('setcookie-on-command-line', { evidence, fix: SETCOOKIE_FIX, ...(path === undefined ? {} : { path }) }));
@@ -56,24 +63,29 @@ export function checkLoglevel(s: Pick<Settings, 'ejabberdConfigPath'>, ymlText: 
   const index = lines.findIndex((l) => /^loglevel\s*:\s*["']?(debug|5)["']?\s*(#.*)?$/.test(l.trimEnd()));
   if (index < 0) return { findings: [], skipped: [] };
   return {
-    findings: [finding('loglevel-debug', {
-      path: s.ejabberdConfigPath,
-      evidence: `${s.ejabberdConfigPath}:${index + 1}: ${(lines[index] ?? '').trim()}`,
-      fix: 'Set `loglevel: info` (or warning), run `ejctl reload_config`, and clear old logs that may hold passwords.',
-    })],
+    findings: [
+      finding('loglevel-debug', {
+        path: s.ejabberdConfigPath,
+        evidence: `${s.ejabberdConfigPath}:${index + 1}: ${(lines[index] ?? '').trim()}`,
+        fix: 'Set `loglevel: info` (or warning), run `ejctl reload_config`, and clear old logs that may hold passwords.',
+      }),
+    ],
     skipped: [],
   };
 }
 
 export function checkRunsAsRoot(node: string, beams: readonly BeamProcess[] | { reason: string }): CheckResult {
   if ('reason' in beams) return { findings: [], skipped: [{ check: 'node-user', reason: beams.reason }] };
-  if (beams.length === 0) return { findings: [], skipped: [{ check: 'node-user', reason: `no beam process runs ${node} (the node is not running)` }] };
+  if (beams.length === 0)
+    return { findings: [], skipped: [{ check: 'node-user', reason: `no beam process runs ${node} (the node is not running)` }] };
   const root = beams.filter((b) => b.uid === 0 || b.euid === 0);
   return {
-    findings: root.map((b) => finding('runs-as-root', {
-      evidence: `beam pid ${b.pid} of ${node} runs as uid ${b.uid} (effective ${b.euid})`,
-      fix: 'Set INSTALLUSER=ejabberd in ejabberdctl.cfg (a user that owns the spool and logs) and restart ejabberd with ejctl.',
-    })),
+    findings: root.map((b) =>
+      finding('runs-as-root', {
+        evidence: `beam pid ${b.pid} of ${node} runs as uid ${b.uid} (effective ${b.euid})`,
+        fix: 'Set INSTALLUSER=ejabberd in ejabberdctl.cfg (a user that owns the spool and logs) and restart ejabberd with ejctl.',
+      }),
+    ),
     skipped: [],
   };
 }

@@ -40,14 +40,19 @@ export function auditRootHomeCookie(settings: Pick<Settings, 'cookieFile'>, root
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { findings: [], skipped: [] };
-    return { findings: [], skipped: [{ check: 'root-home-cookie', reason: `cannot look at ${path} (${code ?? String(err)}); run the audit as root` }] };
+    return {
+      findings: [],
+      skipped: [{ check: 'root-home-cookie', reason: `cannot look at ${path} (${code ?? String(err)}); run the audit as root` }],
+    };
   }
   return {
-    findings: [finding('root-home-cookie', {
-      path,
-      evidence: `${path} exists: an \`erl\` run as root left it (Erlang creates a guessable one), and it is not the node's cookie (${settings.cookieFile})`,
-      fix: `Remove it (rm ${path}) unless an Erlang program run by root needs it; never run erl as root.`,
-    })],
+    findings: [
+      finding('root-home-cookie', {
+        path,
+        evidence: `${path} exists: an \`erl\` run as root left it (Erlang creates a guessable one), and it is not the node's cookie (${settings.cookieFile})`,
+        fix: `Remove it (rm ${path}) unless an Erlang program run by root needs it; never run erl as root.`,
+      }),
+    ],
     skipped: [],
   };
 }

@@ -31,7 +31,10 @@ export interface OwnerRules {
   groups: number[];
 }
 
-export type FileSettings = Pick<Settings, 'ctlConfigPath' | 'configDir' | 'ejabberdConfigPath' | 'vmArgs' | 'logsDir' | 'logPath' | 'spoolDir' | 'installUser'>;
+export type FileSettings = Pick<
+  Settings,
+  'ctlConfigPath' | 'configDir' | 'ejabberdConfigPath' | 'vmArgs' | 'logsDir' | 'logPath' | 'spoolDir' | 'installUser'
+>;
 
 export function fileTargets(s: FileSettings): FileTarget[] {
   return [
@@ -75,14 +78,19 @@ function statOrSkip(target: FileTarget, result: CheckResult): Stats | undefined 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !target.expected) return undefined;
-    const reason = code === 'ENOENT' ? `${target.path} does not exist` : `cannot examine ${target.path} (${code ?? String(err)}); run the audit as root`;
+    const reason =
+      code === 'ENOENT' ? `${target.path} does not exist` : `cannot examine ${target.path} (${code ?? String(err)}); run the audit as root`;
     result.skipped.push({ check: `file:${target.role}`, reason });
     return undefined;
   }
 }
 
 /** Bits of `st` that let the wrong people read (when secret) or write. */
-export function looseBits(st: Pick<Stats, 'mode' | 'gid' | 'isDirectory'>, secret: boolean, groups: readonly number[]): { read: number; write: number } {
+export function looseBits(
+  st: Pick<Stats, 'mode' | 'gid' | 'isDirectory'>,
+  secret: boolean,
+  groups: readonly number[],
+): { read: number; write: number } {
   const foreignGroup = !groups.includes(st.gid);
   const readMask = st.isDirectory() ? 0o005 : 0o004;
   const read = secret ? st.mode & ((foreignGroup ? readMask << 3 : 0) | readMask) : 0;
@@ -93,7 +101,7 @@ export function looseBits(st: Pick<Stats, 'mode' | 'gid' | 'isDirectory'>, secre
 function checkTarget(target: FileTarget, st: Stats, rules: OwnerRules, ctx: Pick<Ctx, 'files'>): Finding[] {
   const groups = target.role === 'logs-dir' ? [...rules.groups, ...admGroup(st.gid, ctx)] : rules.groups;
   const { read, write } = looseBits(st, target.secret, groups);
-  const fixMode = (st.mode & 0o7777) & ~(read | write);
+  const fixMode = st.mode & 0o7777 & ~(read | write);
   const evidence = `${target.path} has mode ${octalMode(st.mode)}, owner uid ${st.uid}, group ${groupText(st.gid, ctx)}`;
   const fix = `chmod ${octalMode(fixMode)} ${target.path}`;
   const out: Finding[] = [];
@@ -102,7 +110,13 @@ function checkTarget(target: FileTarget, st: Stats, rules: OwnerRules, ctx: Pick
   const owners = target.role === 'ctl-config' || target.role === 'config-dir' ? rules.rootOnly : rules.service;
   if (!owners.uids.includes(st.uid)) {
     const who = owners.text.split(' ')[0] ?? 'root';
-    out.push(finding(roleId(target.role, 'owner'), { path: target.path, evidence: `${evidence}; it should belong to ${owners.text}`, fix: `chown ${who} ${target.path}` }));
+    out.push(
+      finding(roleId(target.role, 'owner'), {
+        path: target.path,
+        evidence: `${evidence}; it should belong to ${owners.text}`,
+        fix: `chown ${who} ${target.path}`,
+      }),
+    );
   }
   return out;
 }
@@ -131,7 +145,8 @@ export function auditLogFiles(s: Pick<Settings, 'logsDir' | 'logPath'>): CheckRe
     names = readdirSync(s.logsDir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') result.skipped.push({ check: 'log-files', reason: `cannot list ${s.logsDir} (${code ?? String(err)}); run the audit as root` });
+    if (code !== 'ENOENT')
+      result.skipped.push({ check: 'log-files', reason: `cannot list ${s.logsDir} (${code ?? String(err)}); run the audit as root` });
     names = [];
   }
   const paths = names.map((n) => join(s.logsDir, n));
@@ -150,8 +165,13 @@ function checkLogFile(path: string): Finding[] {
     return [];
   }
   if (!st.isFile() || (dirMode & 0o001) === 0) return [];
-  const fixMode = (st.mode & 0o7777) & ~0o007;
-  const parts = { path, evidence: `${path} has mode ${octalMode(st.mode)} in a directory others may enter (${octalMode(dirMode)})`, fix: `chmod ${octalMode(fixMode)} ${path}`, fixMode };
+  const fixMode = st.mode & 0o7777 & ~0o007;
+  const parts = {
+    path,
+    evidence: `${path} has mode ${octalMode(st.mode)} in a directory others may enter (${octalMode(dirMode)})`,
+    fix: `chmod ${octalMode(fixMode)} ${path}`,
+    fixMode,
+  };
   const out: Finding[] = [];
   if (st.mode & 0o004) out.push(finding('log-file-readable', parts));
   if (st.mode & 0o002) out.push(finding('log-file-writable', parts));

@@ -59,7 +59,13 @@ function findBeamsOrReason(procRoot: string, node: string): BeamProcess[] | { re
   }
 }
 
-async function gatherNetworkFacts(ctx: AuditCtx, s: Settings, roots: AuditRoots, beam: BeamProcess | undefined, vmArgsText: string | undefined): Promise<NetworkFacts> {
+async function gatherNetworkFacts(
+  ctx: AuditCtx,
+  s: Settings,
+  roots: AuditRoots,
+  beam: BeamProcess | undefined,
+  vmArgsText: string | undefined,
+): Promise<NetworkFacts> {
   const port = epmdPort(ctx.env);
   const sockets = readListeningSockets(roots.proc);
   const dist = Array.isArray(sockets) ? await findDistPort(s, sockets, port) : { reason: sockets.reason };
@@ -67,7 +73,11 @@ async function gatherNetworkFacts(ctx: AuditCtx, s: Settings, roots: AuditRoots,
 }
 
 /** Where TLS distribution is asked for: the running beam's arguments when there is one, else the cfg. */
-function tlsSource(s: Pick<Settings, 'erlOptions' | 'vmArgs'>, vmArgsText: string | undefined, beam: BeamProcess | undefined): string | undefined {
+function tlsSource(
+  s: Pick<Settings, 'erlOptions' | 'vmArgs'>,
+  vmArgsText: string | undefined,
+  beam: BeamProcess | undefined,
+): string | undefined {
   if (beam) {
     if (tlsInArgs(beam.argv)) return `the command line of beam pid ${beam.pid}`;
     const argsFiles = beam.argv.flatMap((w, i) => (w === '-args_file' && beam.argv[i + 1] ? [beam.argv[i + 1] ?? ''] : []));
@@ -79,5 +89,8 @@ function tlsSource(s: Pick<Settings, 'erlOptions' | 'vmArgs'>, vmArgsText: strin
 
 /** An -args_file's words: `#` starts a comment to the end of the line (erl(1)). */
 function argsFileWords(text: string | undefined): string[] {
-  return (text ?? '').split('\n').flatMap((l) => l.replace(/#.*/, '').split(/\s+/)).filter(Boolean);
+  return (text ?? '')
+    .split('\n')
+    .flatMap((l) => l.replace(/#.*/, '').split(/\s+/))
+    .filter(Boolean);
 }

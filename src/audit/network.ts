@@ -28,7 +28,8 @@ const EPMD_TIMEOUT_MS = 500;
 export async function findDistPort(s: NetworkSettings, sockets: ListeningSocket[], epmdPort: number): Promise<NetworkFacts['dist']> {
   if (s.erlDistPort !== undefined) return { port: s.erlDistPort, source: 'ERL_DIST_PORT' };
   const epmd = sockets.filter((l) => l.port === epmdPort);
-  if (epmd.length === 0) return { reason: `nothing listens on the EPMD port ${epmdPort}, so ${s.node} is not running (or uses another ERL_EPMD_PORT)` };
+  if (epmd.length === 0)
+    return { reason: `nothing listens on the EPMD port ${epmdPort}, so ${s.node} is not running (or uses another ERL_EPMD_PORT)` };
   const host = epmdHost(epmd);
   const answer = await epmdNames(host, epmdPort, EPMD_TIMEOUT_MS);
   if (!answer.ok) return { reason: `EPMD at ${host}:${epmdPort} did not answer (${answer.detail})` };
@@ -54,7 +55,10 @@ export function evaluateNetwork(s: NetworkSettings, facts: NetworkFacts): CheckR
   const findings: Finding[] = [];
   const skipped: Skip[] = [];
   if ('reason' in facts.sockets) {
-    skipped.push({ check: 'epmd-exposure', reason: facts.sockets.reason }, { check: 'distribution-exposure', reason: facts.sockets.reason });
+    skipped.push(
+      { check: 'epmd-exposure', reason: facts.sockets.reason },
+      { check: 'distribution-exposure', reason: facts.sockets.reason },
+    );
   } else {
     checkEpmdExposure(facts.epmdPort, facts.sockets, findings, skipped);
     checkDistribution(s, facts, facts.sockets, findings, skipped);
@@ -66,18 +70,29 @@ export function evaluateNetwork(s: NetworkSettings, facts: NetworkFacts): CheckR
 function checkEpmdExposure(port: number, sockets: ListeningSocket[], findings: Finding[], skipped: Skip[]): void {
   const epmd = sockets.filter((l) => l.port === port);
   if (epmd.length === 0) {
-    skipped.push({ check: 'epmd-exposure', reason: `nothing listens on the EPMD port ${port} (EPMD is not running); run the audit while ejabberd runs` });
+    skipped.push({
+      check: 'epmd-exposure',
+      reason: `nothing listens on the EPMD port ${port} (EPMD is not running); run the audit while ejabberd runs`,
+    });
     return;
   }
   const open = epmd.filter((l) => !isLoopback(l.address));
   if (open.length === 0) return;
-  findings.push(finding('epmd-exposed', {
-    evidence: `EPMD (port ${port}) listens on ${open.map(formatSocket).join(', ')}`,
-    fix: 'Set ERL_EPMD_ADDRESS=127.0.0.1 in ejabberdctl.cfg (add the cluster address, comma-separated, only if clustered), stop ejabberd, run `epmd -kill`, start ejabberd; block the port from the Internet in the firewall. If systemd\'s epmd.socket serves EPMD, see epmd-system-service.',
-  }));
+  findings.push(
+    finding('epmd-exposed', {
+      evidence: `EPMD (port ${port}) listens on ${open.map(formatSocket).join(', ')}`,
+      fix: "Set ERL_EPMD_ADDRESS=127.0.0.1 in ejabberdctl.cfg (add the cluster address, comma-separated, only if clustered), stop ejabberd, run `epmd -kill`, start ejabberd; block the port from the Internet in the firewall. If systemd's epmd.socket serves EPMD, see epmd-system-service.",
+    }),
+  );
 }
 
-function checkDistribution(s: NetworkSettings, facts: NetworkFacts, sockets: ListeningSocket[], findings: Finding[], skipped: Skip[]): void {
+function checkDistribution(
+  s: NetworkSettings,
+  facts: NetworkFacts,
+  sockets: ListeningSocket[],
+  findings: Finding[],
+  skipped: Skip[],
+): void {
   const skip = (reason: string) => skipped.push({ check: 'distribution-exposure', reason });
   if ('reason' in facts.dist) return void skip(facts.dist.reason);
   const { port, source } = facts.dist;
@@ -87,28 +102,36 @@ function checkDistribution(s: NetworkSettings, facts: NetworkFacts, sockets: Lis
   const where = `${s.node} (distribution port ${port} from ${source}${pid})`;
   const window = s.firewallWindow;
   if (s.erlDistPort === undefined && window && (port < window.min || port > window.max)) {
-    findings.push(finding('dist-port-outside-window', {
-      evidence: `${where} is outside FIREWALL_WINDOW=${window.min}-${window.max}: the node was not started with this cfg`,
-      fix: 'Restart ejabberd with ejctl (or ejabberdctl) so it uses the cfg; check that nothing else passes -kernel inet_dist_listen_min/max.',
-    }));
+    findings.push(
+      finding('dist-port-outside-window', {
+        evidence: `${where} is outside FIREWALL_WINDOW=${window.min}-${window.max}: the node was not started with this cfg`,
+        fix: 'Restart ejabberd with ejctl (or ejabberdctl) so it uses the cfg; check that nothing else passes -kernel inet_dist_listen_min/max.',
+      }),
+    );
   }
   const open = listening.filter((l) => !isLoopback(l.address));
   if (open.length === 0) return;
-  findings.push(finding('dist-exposed', {
-    evidence: `${where} listens on ${open.map(formatSocket).join(', ')}`,
-    fix: 'Set INET_DIST_INTERFACE=127.0.0.1 in ejabberdctl.cfg (the cluster network address if clustered) and restart ejabberd; allow the port only from cluster peers in the firewall.',
-  }));
+  findings.push(
+    finding('dist-exposed', {
+      evidence: `${where} listens on ${open.map(formatSocket).join(', ')}`,
+      fix: 'Set INET_DIST_INTERFACE=127.0.0.1 in ejabberdctl.cfg (the cluster network address if clustered) and restart ejabberd; allow the port only from cluster peers in the firewall.',
+    }),
+  );
   if (s.erlDistPort === undefined && !window) {
-    findings.push(finding('no-firewall-window', {
-      evidence: `${where} faces the network on a random port, and FIREWALL_WINDOW is not set, so no firewall rule can name it`,
-      fix: 'Set FIREWALL_WINDOW=4370-4379 (for example) in ejabberdctl.cfg, restart ejabberd, and allow only that range from cluster peers.',
-    }));
+    findings.push(
+      finding('no-firewall-window', {
+        evidence: `${where} faces the network on a random port, and FIREWALL_WINDOW is not set, so no firewall rule can name it`,
+        fix: 'Set FIREWALL_WINDOW=4370-4379 (for example) in ejabberdctl.cfg, restart ejabberd, and allow only that range from cluster peers.',
+      }),
+    );
   }
   if (facts.tlsSource === undefined) {
-    findings.push(finding('plain-tcp-distribution', {
-      evidence: `${where} faces the network and no -proto_dist inet_tls is set: the handshake and every command travel in clear text`,
-      fix: 'Use TLS distribution (-proto_dist inet_tls with -ssl_dist_optfile in ERL_OPTIONS or vm.args), or keep distribution on loopback.',
-    }));
+    findings.push(
+      finding('plain-tcp-distribution', {
+        evidence: `${where} faces the network and no -proto_dist inet_tls is set: the handshake and every command travel in clear text`,
+        fix: 'Use TLS distribution (-proto_dist inet_tls with -ssl_dist_optfile in ERL_OPTIONS or vm.args), or keep distribution on loopback.',
+      }),
+    );
   }
 }
 
@@ -118,20 +141,28 @@ function checkSystemEpmd(s: NetworkSettings, state: SystemEpmdState): Finding[] 
   const parts = [
     state.active.length > 0 ? `running (${state.active.join(', ')})` : `enabled (${state.enabled.join(', ')})`,
     state.booted ? '' : 'systemd is not running now: the units take effect at the next boot under systemd',
-    s.erlEpmdAddress === undefined ? 'it listens on every address by default' : `ERL_EPMD_ADDRESS=${s.erlEpmdAddress} from the cfg has no effect on it`,
+    s.erlEpmdAddress === undefined
+      ? 'it listens on every address by default'
+      : `ERL_EPMD_ADDRESS=${s.erlEpmdAddress} from the cfg has no effect on it`,
   ];
-  return [finding('epmd-system-service', {
-    severity: s.erlEpmdAddress === undefined ? 'low' : 'medium',
-    evidence: `epmd.socket/epmd.service ${parts.filter(Boolean).join('; ')}`,
-    fix: 'Restrict it: `systemctl edit epmd.socket` with `[Socket]`, `ListenStream=`, `ListenStream=127.0.0.1:4369`; or `systemctl disable --now epmd.socket epmd.service` and let ejabberd start EPMD with ERL_EPMD_ADDRESS.',
-  })];
+  return [
+    finding('epmd-system-service', {
+      severity: s.erlEpmdAddress === undefined ? 'low' : 'medium',
+      evidence: `epmd.socket/epmd.service ${parts.filter(Boolean).join('; ')}`,
+      fix: 'Restrict it: `systemctl edit epmd.socket` with `[Socket]`, `ListenStream=`, `ListenStream=127.0.0.1:4369`; or `systemctl disable --now epmd.socket epmd.service` and let ejabberd start EPMD with ERL_EPMD_ADDRESS.',
+    }),
+  ];
 }
 
 function checkLongNames(s: NetworkSettings, beam: BeamProcess | undefined): Finding[] {
   const live = beam && nodeNameInArgv(beam.argv)?.flag === '-name';
   if (beam ? !live : !s.nodeName.longNames) return [];
-  return [finding('long-names', {
-    evidence: live ? `beam pid ${beam?.pid ?? ''} runs with -name ${s.node}` : `ERLANG_NODE=${s.node} holds a dot, so the node starts with -name`,
-    fix: 'Use a short node name without a dot (e.g. ejabberd@localhost) unless the node is clustered across hosts; such clusters need TLS distribution and a firewall window.',
-  })];
+  return [
+    finding('long-names', {
+      evidence: live
+        ? `beam pid ${beam?.pid ?? ''} runs with -name ${s.node}`
+        : `ERLANG_NODE=${s.node} holds a dot, so the node starts with -name`,
+      fix: 'Use a short node name without a dot (e.g. ejabberd@localhost) unless the node is clustered across hosts; such clusters need TLS distribution and a firewall window.',
+    }),
+  ];
 }

@@ -15,14 +15,17 @@ const TCP_LISTEN = '0A';
 
 /** Parses one of /proc/net/tcp or tcp6 and keeps the listening sockets. */
 export function parseProcNetTcp(text: string, family: 4 | 6): ListeningSocket[] {
-  return text.split('\n').slice(1).flatMap((line) => {
-    const f = line.trim().split(/\s+/);
-    const local = f[1];
-    if (!local || f[3] !== TCP_LISTEN) return [];
-    const [hexAddr = '', hexPort = ''] = local.split(':');
-    const address = family === 4 ? decodeIpv4(hexAddr) : decodeIpv6(hexAddr);
-    return address === undefined ? [] : [{ family, address, port: parseInt(hexPort, 16) }];
-  });
+  return text
+    .split('\n')
+    .slice(1)
+    .flatMap((line) => {
+      const f = line.trim().split(/\s+/);
+      const local = f[1];
+      if (!local || f[3] !== TCP_LISTEN) return [];
+      const [hexAddr = '', hexPort = ''] = local.split(':');
+      const address = family === 4 ? decodeIpv4(hexAddr) : decodeIpv6(hexAddr);
+      return address === undefined ? [] : [{ family, address, port: parseInt(hexPort, 16) }];
+    });
 }
 
 /** The kernel prints the address as 32-bit words in host order (little-endian here). */
@@ -49,7 +52,7 @@ function decodeIpv6(hex: string): string | undefined {
 /** RFC 5952: the longest run of two or more zero groups becomes `::`. */
 function compressIpv6(groups: string[]): string {
   let best = { start: -1, len: 0 };
-  for (let i = 0; i < groups.length; ) {
+  for (let i = 0; i < groups.length;) {
     let j = i;
     while (groups[j] === '0') j++;
     if (j - i > best.len) best = { start: i, len: j - i };
@@ -74,7 +77,10 @@ export function formatSocket(s: ListeningSocket): string {
 /** Both tables; `undefined` with a reason when /proc cannot be read. */
 export function readListeningSockets(procRoot: string): ListeningSocket[] | { reason: string } {
   const out: ListeningSocket[] = [];
-  for (const [file, family] of [['tcp', 4], ['tcp6', 6]] as const) {
+  for (const [file, family] of [
+    ['tcp', 4],
+    ['tcp6', 6],
+  ] as const) {
     try {
       out.push(...parseProcNetTcp(readFileSync(join(procRoot, 'net', file), 'utf8'), family));
     } catch (err) {

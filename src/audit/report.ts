@@ -76,7 +76,10 @@ export function reportTable(report: AuditReport, meta: ReportMeta, colour: boole
 
 function summaryLine(report: AuditReport, meta: ReportMeta): string {
   const counts = countBySeverity(report.findings);
-  const parts = [...SEVERITIES].reverse().filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
+  const parts = [...SEVERITIES]
+    .reverse()
+    .filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`);
   const total = `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''}`;
   const verdict = failed(report, meta.failOn) ? `FAIL: findings at ${meta.failOn} or above` : `PASS: nothing at ${meta.failOn} or above`;
   return `${total}, ${report.skipped.length} skipped, ${report.durationMs} ms. ${verdict}.`;

@@ -55,7 +55,9 @@ function wantsLinks(unitDir: string): string[] {
 function listenStreamOverride(dropinDir: string): string[] | undefined {
   let files: string[];
   try {
-    files = readdirSync(dropinDir).filter((f) => f.endsWith('.conf')).sort();
+    files = readdirSync(dropinDir)
+      .filter((f) => f.endsWith('.conf'))
+      .sort();
   } catch {
     return undefined;
   }

@@ -46,7 +46,10 @@ async function runBatch(ctx: Ctx, opts: GlobalOptions, file: string | undefined,
   const runAs = chooseRunAs(s, ctx);
   // Batch exists for the native transport: `auto` unless a transport was chosen explicitly.
   if (chooseTransport(s, opts.transport ?? s.transport ?? 'auto', readTextIfPresent(s.vmArgs)) !== 'native') {
-    throw usageError('batch needs the native transport, and this node is set up for the erl one (TLS distribution, -proto_dist or --transport erl)', 'Run the commands one by one, or see docs/native.md.');
+    throw usageError(
+      'batch needs the native transport, and this node is set up for the erl one (TLS distribution, -proto_dist or --transport erl)',
+      'Run the commands one by one, or see docs/native.md.',
+    );
   }
   const { parseBatch, QuoteError } = await import('../native/shellWords.js');
   const text = await readInput(ctx, file);
@@ -64,7 +67,11 @@ async function runBatch(ctx: Ctx, opts: GlobalOptions, file: string | undefined,
   const cookie = readCookie(s, ctx.uid);
   ensureSpoolDir(s, runAs);
   const { executeBatch } = await import('../native/batch.js');
-  return executeBatch(ctx, s, cookie, lines, { keepGoing: o.keepGoing === true, json: o.json === true, timeout: s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS });
+  return executeBatch(ctx, s, cookie, lines, {
+    keepGoing: o.keepGoing === true,
+    json: o.json === true,
+    timeout: s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS,
+  });
 }
 
 async function readInput(ctx: Pick<Ctx, 'stdin'>, file: string | undefined): Promise<string> {

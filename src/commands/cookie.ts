@@ -27,13 +27,22 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     return o.file === undefined ? s : { ...s, cookieFile: o.file };
   };
   const program = cookieProgram(ctx);
-  program.command('init').description('generate a strong cookie and store it (mode 0400, owner INSTALLUSER)')
+  program
+    .command('init')
+    .description('generate a strong cookie and store it (mode 0400, owner INSTALLUSER)')
     .option('--file <path>', 'where to store it (default: COOKIE_FILE)')
     .option('--force', 'replace an existing cookie, keeping it as a 0400 backup')
     .action(async (o: FileOption & { force?: boolean }) => {
-      await storeCookie(settings(o), ctx, { cookie: generateCookie(), force: o.force === true, dryRun: opts.dryRun, verb: 'Created a new cookie' });
+      await storeCookie(settings(o), ctx, {
+        cookie: generateCookie(),
+        force: o.force === true,
+        dryRun: opts.dryRun,
+        verb: 'Created a new cookie',
+      });
     });
-  program.command('check').description('list every problem of the cookie file; exit 77 when there is one')
+  program
+    .command('check')
+    .description('list every problem of the cookie file; exit 77 when there is one')
     .option('--file <path>', 'the cookie file to check (default: COOKIE_FILE)')
     .option('--json', 'print one JSON object')
     .option('--cluster', 'check every node of the cluster: reachable with this cookie, file and memory agree')
@@ -46,13 +55,17 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
       ctx.stdout.write(o.json ? `${JSON.stringify(checkJson(check), null, 2)}\n` : checkText(check));
       exitCode = check.problems.length === 0 ? Exit.ok : Exit.cookie;
     });
-  program.command('fingerprint').description('a short hash to compare cookies across hosts without showing them')
+  program
+    .command('fingerprint')
+    .description('a short hash to compare cookies across hosts without showing them')
     .option('--file <path>', 'the cookie file (default: COOKIE_FILE)')
     .action((o: FileOption) => {
       const s = settings(o);
       ctx.stdout.write(`${cookieFingerprint(readCookie(s, ctx.uid))}  ${s.cookieFile}\n`);
     });
-  program.command('import').description('store a cookie read from stdin (one line), e.g. to join a cluster')
+  program
+    .command('import')
+    .description('store a cookie read from stdin (one line), e.g. to join a cluster')
     .option('--file <path>', 'where to store it (default: COOKIE_FILE)')
     .option('--force', 'replace an existing cookie, keeping it as a 0400 backup')
     .option('--allow-weak', 'accept a guessable cookie (such as the one Erlang generates)')
@@ -61,7 +74,9 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
       const cookie = validateImported(await readCookieLine(ctx), o.allowWeak === true, ctx);
       await storeCookie(s, ctx, { cookie, force: o.force === true, dryRun: opts.dryRun, verb: 'Imported the cookie' });
     });
-  program.command('rotate').description('replace the cookie of a live cluster: no downtime, no lock-out (docs/rotate.md)')
+  program
+    .command('rotate')
+    .description('replace the cookie of a live cluster: no downtime, no lock-out (docs/rotate.md)')
     .option('--dry-run', 'check the cluster and print the steps; change nothing')
     .option('--yes', 'accept that the new cookie crosses the network over plain TCP distribution')
     .option('--json', 'print a report of every step with timings as one JSON object')
@@ -71,7 +86,12 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     .action(async (o: { dryRun?: boolean; yes?: boolean; json?: boolean; skipDown?: string[]; resume?: boolean; finalize?: boolean }) => {
       const { runRotate } = await import('../rotate/index.js');
       exitCode = await runRotate(ctx, settingsFor(ctx, opts), {
-        dryRun: opts.dryRun || o.dryRun === true, yes: o.yes === true, json: o.json === true, skipDown: o.skipDown ?? [], resume: o.resume === true, finalize: o.finalize === true,
+        dryRun: opts.dryRun || o.dryRun === true,
+        yes: o.yes === true,
+        json: o.json === true,
+        skipDown: o.skipDown ?? [],
+        resume: o.resume === true,
+        finalize: o.finalize === true,
       });
     });
   try {
@@ -99,7 +119,10 @@ async function readCookieLine(ctx: Pick<Ctx, 'stdin' | 'stderr'>): Promise<strin
   } catch (err) {
     // readSecret's only usage error is an empty line; say it in this command's words.
     if (err instanceof EjctlError && err.exitCode === Exit.usage) {
-      throw cookieError('no cookie on stdin; nothing was stored', 'Give the cookie as one line on stdin, e.g. ejctl cookie import < cookie-file');
+      throw cookieError(
+        'no cookie on stdin; nothing was stored',
+        'Give the cookie as one line on stdin, e.g. ejctl cookie import < cookie-file',
+      );
     }
     throw err;
   }

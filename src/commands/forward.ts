@@ -23,9 +23,11 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
   const inetrcExists = existsSync(inetrcPath(s));
   const transport = chooseTransport(s, opts.transport, vmArgsText);
   if (opts.dryRun) {
-    ctx.stdout.write(transport === 'native'
-      ? `transport: native (ejctl speaks Erlang distribution itself: no process is started; the erl plan below is the fallback for nodes older than OTP 23)\n`
-      : 'transport: erl\n');
+    ctx.stdout.write(
+      transport === 'native'
+        ? `transport: native (ejctl speaks Erlang distribution itself: no process is started; the erl plan below is the fallback for nodes older than OTP 23)\n`
+        : 'transport: erl\n',
+    );
     ctx.stdout.write(describePlan(buildControlLaunch(s, { args, cookie: undefined, runAs, vmArgsText, inetrcExists })));
     return Exit.ok;
   }
@@ -33,12 +35,15 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
   ensureSpoolDir(s, runAs);
   const viaErl = () => forwardErl(ctx, s, { args, cookie, runAs, vmArgsText, inetrcExists });
   // The native transport (src/native, docs/native.md) is loaded only when used.
-  const code = transport === 'native'
-    ? await (await import('../native/forward.js')).forwardNative(ctx, s, args, cookie, s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS, {
-        fallback: viaErl,
-        rereadCookie: () => tryReadCookie(s, ctx.uid),
-      })
-    : await viaErl();
+  const code =
+    transport === 'native'
+      ? await (
+          await import('../native/forward.js')
+        ).forwardNative(ctx, s, args, cookie, s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS, {
+          fallback: viaErl,
+          rereadCookie: () => tryReadCookie(s, ctx.uid),
+        })
+      : await viaErl();
   if (code === Exit.ejabberdUsage || code === Exit.unreachable) ctx.stdout.write(ejabberdctlHelp(s));
   return code;
 }

@@ -25,26 +25,32 @@ interface Parsed {
 
 function setupProgram(ctx: Pick<Ctx, 'stdout' | 'stderr'>): Command {
   // No .default() anywhere: a value not given is asked, or taken from --yes's secure defaults.
-  return new Command('ejctl setup')
-    .description('First-run setup with secure defaults: node name, distribution and EPMD addresses, firewall window, cookie, permissions.')
-    .option('--node <name>', 'node name, e.g. ejabberd@localhost (-sname unless it holds a dot)')
-    .option('--single', 'a single node: distribution and EPMD on loopback only')
-    .option('--cluster', 'a cluster member: distribution on --interface, inside --firewall-window')
-    .option('--interface <address>', "the address distribution listens on (cluster); one of the host's addresses")
-    .option('--firewall-window <min-max>', 'distribution port range, e.g. 4370-4379')
-    .option('--peers <addresses>', "the other nodes' addresses, comma-separated (for the firewall rules)")
-    .addOption(new Option('--cookie <choice>', 'keep the cookie, make a new one, or import a cluster\'s').choices(['keep', 'new', 'import']))
-    .option('--cookie-file <path>', 'import the cookie from this file (implies --cookie import; default: stdin)')
-    .option('--fix-permissions', 'fix the file permissions the audit finds')
-    .option('--no-fix-permissions', 'leave file permissions as they are')
-    .option('--config-dir <dir>', 'where ejabberdctl.cfg and ejabberd.yml are (default: /etc/ejabberd)')
-    .option('-y, --yes', 'take the secure default for every question no flag answers; do not ask for confirmation')
-    .option('--dry-run', 'print the plan and change nothing')
-    .option('--json', 'print the plan (with --dry-run) or the result as JSON')
-    .helpOption('-h, --help', 'show this help')
-    .exitOverride()
-    // Errors are thrown as EjctlError below, so src/cli.ts words them like every other one.
-    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: () => undefined });
+  return (
+    new Command('ejctl setup')
+      .description(
+        'First-run setup with secure defaults: node name, distribution and EPMD addresses, firewall window, cookie, permissions.',
+      )
+      .option('--node <name>', 'node name, e.g. ejabberd@localhost (-sname unless it holds a dot)')
+      .option('--single', 'a single node: distribution and EPMD on loopback only')
+      .option('--cluster', 'a cluster member: distribution on --interface, inside --firewall-window')
+      .option('--interface <address>', "the address distribution listens on (cluster); one of the host's addresses")
+      .option('--firewall-window <min-max>', 'distribution port range, e.g. 4370-4379')
+      .option('--peers <addresses>', "the other nodes' addresses, comma-separated (for the firewall rules)")
+      .addOption(
+        new Option('--cookie <choice>', "keep the cookie, make a new one, or import a cluster's").choices(['keep', 'new', 'import']),
+      )
+      .option('--cookie-file <path>', 'import the cookie from this file (implies --cookie import; default: stdin)')
+      .option('--fix-permissions', 'fix the file permissions the audit finds')
+      .option('--no-fix-permissions', 'leave file permissions as they are')
+      .option('--config-dir <dir>', 'where ejabberdctl.cfg and ejabberd.yml are (default: /etc/ejabberd)')
+      .option('-y, --yes', 'take the secure default for every question no flag answers; do not ask for confirmation')
+      .option('--dry-run', 'print the plan and change nothing')
+      .option('--json', 'print the plan (with --dry-run) or the result as JSON')
+      .helpOption('-h, --help', 'show this help')
+      .exitOverride()
+      // Errors are thrown as EjctlError below, so src/cli.ts words them like every other one.
+      .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: () => undefined })
+  );
 }
 
 export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {

@@ -37,28 +37,57 @@ const OPERATORS: Record<string, string> = {
   ')': "')'",
   '`': 'command substitution with backquotes',
 };
-const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'function', 'select', '{', '}', '[[', ']]', '!']);
+const KEYWORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'for',
+  'while',
+  'until',
+  'do',
+  'done',
+  'case',
+  'esac',
+  'function',
+  'select',
+  '{',
+  '}',
+  '[[',
+  ']]',
+  '!',
+]);
 
 type Lookup = (name: string) => string | undefined;
 
 class Scanner {
   pos = 0;
   line = 1;
-  constructor(readonly text: string, readonly file: string) {}
-  peek(offset = 0): string | undefined { return this.text[this.pos + offset]; }
+  constructor(
+    readonly text: string,
+    readonly file: string,
+  ) {}
+  peek(offset = 0): string | undefined {
+    return this.text[this.pos + offset];
+  }
   next(): string {
     const c = this.text[this.pos++] ?? '';
     if (c === '\n') this.line++;
     return c;
   }
-  atEnd(): boolean { return this.pos >= this.text.length; }
+  atEnd(): boolean {
+    return this.pos >= this.text.length;
+  }
   fail(construct: string, line = this.line): EjctlError {
     return configError(
       `${this.file}:${line}: ${construct} is not allowed; ejctl reads this file, it never runs it`,
       'Keep only plain assignments (NAME=value, NAME="value", export NAME=value) and comments.',
     );
   }
-  skipBlanks(): void { while (BLANK.has(this.peek() ?? '')) this.next(); }
+  skipBlanks(): void {
+    while (BLANK.has(this.peek() ?? '')) this.next();
+  }
   readName(): string {
     let name = '';
     if (!NAME_START.test(this.peek() ?? '')) return name;
@@ -70,7 +99,10 @@ class Scanner {
     this.skipBlanks();
     if (this.peek() === '#') while (!this.atEnd() && this.peek() !== '\n') this.next();
     if (this.atEnd()) return true;
-    if (this.peek() === '\n') { this.next(); return true; }
+    if (this.peek() === '\n') {
+      this.next();
+      return true;
+    }
     return false;
   }
 }

@@ -48,7 +48,12 @@ export function loadSettings(ctx: Pick<Ctx, 'uid' | 'files' | 'env'>, flags: Loc
   return { settings, warnings };
 }
 
-function readCfg(path: string, explicit: boolean, env: NodeJS.ProcessEnv, onUnparsable?: LoadOptions['onUnparsableCfg']): ParsedCfg | undefined {
+function readCfg(
+  path: string,
+  explicit: boolean,
+  env: NodeJS.ProcessEnv,
+  onUnparsable?: LoadOptions['onUnparsableCfg'],
+): ParsedCfg | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

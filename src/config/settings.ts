@@ -17,11 +17,32 @@ import type { UnixUser } from '../system/users.js';
 
 /** Every variable ejabberdctl.cfg may set, ejabberdctl's and ejctl's own. */
 export const KNOWN_VARIABLES = [
-  'ERLANG_NODE', 'POLL', 'ERL_MAX_PORTS', 'ERL_PROCESSES', 'ERL_MAX_ETS_TABLES', 'FIREWALL_WINDOW',
-  'INET_DIST_INTERFACE', 'ERL_DIST_PORT', 'ERL_EPMD_ADDRESS', 'ERL_OPTIONS', 'EJABBERD_OPTS',
-  'MNESIA_OPTIONS', 'EJABBERD_PID_PATH', 'EJABBERD_CONFIG_PATH', 'CONTRIB_MODULES_PATH',
-  'CONTRIB_MODULES_CONF_DIR', 'EJABBERD_BYPASS_WARNINGS', 'SPOOL_DIR', 'LOGS_DIR', 'CTL_OVER_HTTP',
-  'CONFIG_DIR', 'EJABBERD_LOG_PATH', 'VMARGS', 'INSTALLUSER', 'COOKIE_FILE', 'EJCTL_TRANSPORT',
+  'ERLANG_NODE',
+  'POLL',
+  'ERL_MAX_PORTS',
+  'ERL_PROCESSES',
+  'ERL_MAX_ETS_TABLES',
+  'FIREWALL_WINDOW',
+  'INET_DIST_INTERFACE',
+  'ERL_DIST_PORT',
+  'ERL_EPMD_ADDRESS',
+  'ERL_OPTIONS',
+  'EJABBERD_OPTS',
+  'MNESIA_OPTIONS',
+  'EJABBERD_PID_PATH',
+  'EJABBERD_CONFIG_PATH',
+  'CONTRIB_MODULES_PATH',
+  'CONTRIB_MODULES_CONF_DIR',
+  'EJABBERD_BYPASS_WARNINGS',
+  'SPOOL_DIR',
+  'LOGS_DIR',
+  'CTL_OVER_HTTP',
+  'CONFIG_DIR',
+  'EJABBERD_LOG_PATH',
+  'VMARGS',
+  'INSTALLUSER',
+  'COOKIE_FILE',
+  'EJCTL_TRANSPORT',
 ] as const;
 export type Variable = (typeof KNOWN_VARIABLES)[number];
 
@@ -31,10 +52,25 @@ export type Variable = (typeof KNOWN_VARIABLES)[number];
  * before it reads the cfg, so those are not taken from the environment.
  */
 export const ENV_VARIABLES: readonly Variable[] = [
-  'CONFIG_DIR', 'LOGS_DIR', 'SPOOL_DIR', 'EJABBERD_CONFIG_PATH', 'EJABBERD_LOG_PATH', 'VMARGS',
-  'ERL_OPTIONS', 'ERL_EPMD_ADDRESS', 'ERL_DIST_PORT', 'EJABBERD_OPTS', 'MNESIA_OPTIONS',
-  'EJABBERD_PID_PATH', 'CONTRIB_MODULES_PATH', 'CONTRIB_MODULES_CONF_DIR', 'EJABBERD_BYPASS_WARNINGS',
-  'CTL_OVER_HTTP', 'INSTALLUSER', 'COOKIE_FILE', 'EJCTL_TRANSPORT',
+  'CONFIG_DIR',
+  'LOGS_DIR',
+  'SPOOL_DIR',
+  'EJABBERD_CONFIG_PATH',
+  'EJABBERD_LOG_PATH',
+  'VMARGS',
+  'ERL_OPTIONS',
+  'ERL_EPMD_ADDRESS',
+  'ERL_DIST_PORT',
+  'EJABBERD_OPTS',
+  'MNESIA_OPTIONS',
+  'EJABBERD_PID_PATH',
+  'CONTRIB_MODULES_PATH',
+  'CONTRIB_MODULES_CONF_DIR',
+  'EJABBERD_BYPASS_WARNINGS',
+  'CTL_OVER_HTTP',
+  'INSTALLUSER',
+  'COOKIE_FILE',
+  'EJCTL_TRANSPORT',
 ];
 
 /** What the command line said (ejabberdctl's options and ejctl's own). */
@@ -102,10 +138,10 @@ export function resolveSettings(input: ResolveInput): Settings {
   const { flags, env, cfg } = input;
   const origins: Partial<Record<Variable, Origin>> = {};
   const get = (name: Variable, flag?: string, fallback?: string): string | undefined => {
-    if (flag !== undefined) return (origins[name] = 'flag'), flag;
-    if (ENV_VARIABLES.includes(name) && env[name] !== undefined) return (origins[name] = 'env'), env[name];
+    if (flag !== undefined) return ((origins[name] = 'flag'), flag);
+    if (ENV_VARIABLES.includes(name) && env[name] !== undefined) return ((origins[name] = 'env'), env[name]);
     const fromCfg = cfg?.assignments.filter((a) => a.name === name).at(-1);
-    if (fromCfg && cfg) return (origins[name] = { file: cfg.file, line: fromCfg.line }), fromCfg.value;
+    if (fromCfg && cfg) return ((origins[name] = { file: cfg.file, line: fromCfg.line }), fromCfg.value);
     if (fallback !== undefined) origins[name] = 'default';
     return fallback;
   };
@@ -127,7 +163,12 @@ export function resolveSettings(input: ResolveInput): Settings {
   const ifaceProblem = inetDistInterface && checkIpAddress(inetDistInterface);
   if (ifaceProblem) throw invalid('INET_DIST_INTERFACE', ifaceProblem);
   const erlEpmdAddress = nonEmpty(get('ERL_EPMD_ADDRESS'));
-  const epmdProblem = erlEpmdAddress && erlEpmdAddress.split(',').map((a) => checkIpAddress(a.trim())).find(Boolean);
+  const epmdProblem =
+    erlEpmdAddress &&
+    erlEpmdAddress
+      .split(',')
+      .map((a) => checkIpAddress(a.trim()))
+      .find(Boolean);
   if (epmdProblem) throw invalid('ERL_EPMD_ADDRESS', epmdProblem);
   const distPortText = nonEmpty(get('ERL_DIST_PORT'));
   const erlDistPort = distPortText === undefined ? undefined : parsePort(distPortText);

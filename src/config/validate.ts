@@ -21,7 +21,10 @@ export function parseNodeName(node: string): NodeName | string {
   return { name, host, longNames: node.includes('.') };
 }
 
-export interface PortRange { min: number; max: number }
+export interface PortRange {
+  min: number;
+  max: number;
+}
 
 export function parsePort(text: string, lowest = 1): number | string {
   if (!/^[0-9]{1,5}$/.test(text)) return `'${text}' is not a port number`;

@@ -39,7 +39,7 @@ export function checkCookie(settings: Pick<Settings, 'cookieFile' | 'installUser
 export function otpCookiePath(settings: Pick<Settings, 'installUser'>, ctx: Pick<Ctx, 'uid' | 'env'>): string | undefined {
   const user = settings.installUser;
   const ownEnv = !user || user.uid === ctx.uid;
-  const home = ownEnv ? ctx.env.HOME ?? user?.home : user.home;
+  const home = ownEnv ? (ctx.env.HOME ?? user?.home) : user.home;
   if (!home) return undefined;
   const inHome = join(home, '.erlang.cookie');
   const configHome = (ownEnv ? ctx.env.XDG_CONFIG_HOME : undefined) || join(home, '.config');

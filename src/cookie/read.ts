@@ -16,7 +16,10 @@ export function readCookie(settings: Pick<Settings, 'installUser' | 'cookieFile'
   const fatal = inspection.problems.filter((p) => p.severity === 'fatal');
   if (fatal.length > 0 || inspection.cookie === undefined) {
     const lines = fatal.map((p) => `  - ${p.message}\n    fix: ${p.fix}`).join('\n');
-    throw cookieError(`the cookie file cannot be used:\n${lines}`, 'Set COOKIE_FILE in ejabberdctl.cfg or pass --cookie-file PATH to use another one.');
+    throw cookieError(
+      `the cookie file cannot be used:\n${lines}`,
+      'Set COOKIE_FILE in ejabberdctl.cfg or pass --cookie-file PATH to use another one.',
+    );
   }
   return inspection.cookie;
 }

@@ -34,11 +34,17 @@ export function cookieOwner(settings: StoreSettings, ctx: Pick<Ctx, 'uid'>): { o
   return { owner: undefined, ownerName: settings.installUser?.name ?? (ctx.uid === 0 ? 'root' : `uid ${ctx.uid}`) };
 }
 
-export async function storeCookie(settings: StoreSettings, ctx: Pick<Ctx, 'uid' | 'env' | 'stdout' | 'stderr'>, req: StoreRequest): Promise<void> {
+export async function storeCookie(
+  settings: StoreSettings,
+  ctx: Pick<Ctx, 'uid' | 'env' | 'stdout' | 'stderr'>,
+  req: StoreRequest,
+): Promise<void> {
   const { owner, ownerName } = cookieOwner(settings, ctx);
   const path = resolve(settings.cookieFile);
   if (req.dryRun) {
-    ctx.stdout.write(`would write ${path} (mode 0400, owner ${ownerName})${req.force ? ', keeping any existing cookie as a 0400 backup' : ''}\n`);
+    ctx.stdout.write(
+      `would write ${path} (mode 0400, owner ${ownerName})${req.force ? ', keeping any existing cookie as a 0400 backup' : ''}\n`,
+    );
     return;
   }
   const { backupPath } = await writeCookieFile(path, req.cookie, { owner, replace: req.force });
@@ -46,11 +52,15 @@ export async function storeCookie(settings: StoreSettings, ctx: Pick<Ctx, 'uid' 
   if (backupPath) ctx.stdout.write(`The previous cookie is kept in ${backupPath} (mode 0400)\n`);
   ctx.stdout.write(`Fingerprint: ${cookieFingerprint(req.cookie)}\n`);
   if (backupPath) {
-    ctx.stderr.write('ejctl: note: running nodes keep using the old cookie until they restart; to change it on a live cluster use `ejctl cookie rotate`.\n');
+    ctx.stderr.write(
+      'ejctl: note: running nodes keep using the old cookie until they restart; to change it on a live cluster use `ejctl cookie rotate`.\n',
+    );
   }
   const otp = otpCookiePath(settings, ctx);
   if (otp !== undefined && otp !== path) {
-    ctx.stderr.write(`ejctl: note: 'ejctl start' points the node at this file; a node started another way (ejabberdctl, a service unit) as ${ownerName} reads ${otp}.\n`);
+    ctx.stderr.write(
+      `ejctl: note: 'ejctl start' points the node at this file; a node started another way (ejabberdctl, a service unit) as ${ownerName} reads ${otp}.\n`,
+    );
   }
 }
 
@@ -62,10 +72,14 @@ export function validateImported(raw: string, allowWeak: boolean, ctx: Pick<Ctx,
   const cookie = raw.replace(/\r?\n$/, '');
   const problems = checkCookieText(cookie, 'the cookie read from stdin');
   const fatal = problems.find((p) => p.severity === 'fatal');
-  if (fatal) throw cookieError(`${fatal.message}; nothing was stored`, 'Give exactly one line of 1-255 printable ASCII characters without spaces.');
+  if (fatal)
+    throw cookieError(`${fatal.message}; nothing was stored`, 'Give exactly one line of 1-255 printable ASCII characters without spaces.');
   const weak = problems.find((p) => p.severity === 'weak');
   if (weak && !allowWeak) {
-    throw cookieError(`${weak.message}; nothing was stored`, 'To join a cluster that uses it anyway, add --allow-weak, then rotate it: ejctl cookie rotate.');
+    throw cookieError(
+      `${weak.message}; nothing was stored`,
+      'To join a cluster that uses it anyway, add --allow-weak, then rotate it: ejctl cookie rotate.',
+    );
   }
   if (weak) ctx.stderr.write(`ejctl: warning: ${weak.message}. Rotate it soon: ejctl cookie rotate.\n`);
   return cookie;

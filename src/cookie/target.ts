@@ -2,6 +2,7 @@
  * What is at a cookie's location before ejctl writes there, looked at without following links:
  * the directory must not let others swap files, the target must be absent or one plain file.
  */
+import { isProcessAlive } from '../system/procs.js';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { cookieError } from '../errors.js';
@@ -26,11 +27,17 @@ export function assertDirectorySafe(dir: string): void {
   try {
     st = statSync(dir);
   } catch (err) {
-    throw cookieError(`cannot use the directory ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'Create it first, or choose another place with --file PATH.');
+    throw cookieError(
+      `cannot use the directory ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      'Create it first, or choose another place with --file PATH.',
+    );
   }
   if (!st.isDirectory()) throw cookieError(`${dir} is not a directory`);
   if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) {
-    throw cookieError(`${dir} has mode ${octal(st.mode)}: group or others could replace the cookie there`, `chmod go-w ${dir}, or choose another place with --file PATH.`);
+    throw cookieError(
+      `${dir} has mode ${octal(st.mode)}: group or others could replace the cookie there`,
+      `chmod go-w ${dir}, or choose another place with --file PATH.`,
+    );
   }
 }
 
@@ -46,7 +53,8 @@ export function examineTarget(target: string): ExistingCookie | undefined {
   const fix = 'Remove it yourself after checking what it is, then run the command again.';
   if (st.isSymbolicLink()) throw cookieError(`${target} is a symbolic link; refusing to write through it (nothing was changed)`, fix);
   if (!st.isFile()) throw cookieError(`${target} is not a regular file; refusing to replace it (nothing was changed)`, fix);
-  if (st.nlink > 1) throw cookieError(`${target} is a hard link (${st.nlink} names share it); refusing to replace it (nothing was changed)`, fix);
+  if (st.nlink > 1)
+    throw cookieError(`${target} is a hard link (${st.nlink} names share it); refusing to replace it (nothing was changed)`, fix);
   return { dev: st.dev, ino: st.ino };
 }
 
@@ -56,7 +64,10 @@ export function readOldCookie(target: string, expected: ExistingCookie): Buffer 
   try {
     fd = openSync(target, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (err) {
-    throw cookieError(`cannot read the current cookie ${target} to back it up (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'Run ejctl as root or as the user who owns it.');
+    throw cookieError(
+      `cannot read the current cookie ${target} to back it up (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      'Run ejctl as root or as the user who owns it.',
+    );
   }
   try {
     const st = fstatSync(fd);
@@ -93,20 +104,11 @@ export function sweepStaleTemps(dir: string, base: string): void {
   for (const name of names) {
     if (!name.startsWith(`.${base}`)) continue;
     const pid = Number(/\.ejctl-tmp-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || isProcessAlive(pid)) continue;
     try {
       unlinkSync(join(dir, name));
     } catch {
       /* another writer swept it first */
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

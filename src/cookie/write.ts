@@ -23,19 +23,26 @@ export interface WriteCookieOptions {
 
 export async function writeCookieFile(path: string, cookie: string, opts: WriteCookieOptions = {}): Promise<{ backupPath?: string }> {
   const fatal = checkCookieText(cookie, 'the new cookie').filter((p) => p.severity === 'fatal');
-  if (fatal.length > 0 || cookie.endsWith('\n')) throw cookieError(`refusing to store it: ${fatal[0]?.message ?? 'the new cookie ends with a newline'}`);
+  if (fatal.length > 0 || cookie.endsWith('\n'))
+    throw cookieError(`refusing to store it: ${fatal[0]?.message ?? 'the new cookie ends with a newline'}`);
   const target = resolve(path);
   const dir = dirname(target);
   assertDirectorySafe(dir);
   sweepStaleTemps(dir, basename(target));
   const existing = examineTarget(target);
   if (existing && !opts.replace) {
-    throw cookieError(`a cookie exists at ${target}; it was left as it is`, 'Keep it, or replace it with --force (the old one is kept as a backup).');
+    throw cookieError(
+      `a cookie exists at ${target}; it was left as it is`,
+      'Keep it, or replace it with --force (the old one is kept as a backup).',
+    );
   }
   const content = Buffer.from(cookie, 'latin1');
   if (!existing) {
     if (placeNewFile(target, content, opts.owner, 'link') === 'name-taken') {
-      throw cookieError(`a cookie exists at ${target} (created while ejctl was writing); it was left as it is`, 'Keep it, or replace it with --force.');
+      throw cookieError(
+        `a cookie exists at ${target} (created while ejctl was writing); it was left as it is`,
+        'Keep it, or replace it with --force.',
+      );
     }
     syncDirectory(dir);
     return {};
@@ -97,13 +104,19 @@ function fchownOrExplain(fd: number, owner: FileOwner): void {
     fchownSync(fd, owner.uid, owner.gid);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw cookieError(`cannot give the cookie to uid ${owner.uid} (${code ?? String(err)})`, 'Run ejctl as root to write a cookie for another user.');
+    throw cookieError(
+      `cannot give the cookie to uid ${owner.uid} (${code ?? String(err)})`,
+      'Run ejctl as root to write a cookie for another user.',
+    );
   }
 }
 
 /** The old cookie, written as a new 0400 file (its own mode may have been loose), next to it. */
 function placeBackup(target: string, old: Buffer, owner: FileOwner | undefined): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   for (let n = 0; n < 100; n++) {
     const backup = `${target}.bak-${stamp}${n === 0 ? '' : `-${n}`}`;
     if (placeNewFile(backup, old, owner, 'link') === 'placed') return backup;

@@ -23,15 +23,18 @@ export interface ControlRequest {
 
 export function buildControlLaunch(s: Settings, req: ControlRequest): LaunchPlan {
   const args = [
-    nameFlag(s.node), 'undefined', // a dynamic name: no new atom on the server per call (OTP 23+)
+    nameFlag(s.node),
+    'undefined', // a dynamic name: no new atom on the server per call (OTP 23+)
     '-hidden',
     '-nocookie', // never read or create a .erlang.cookie; the cookie comes on stdin
     '-noshell',
-    '-boot', 'no_dot_erlang', // never evaluate a ~/.erlang file
+    '-boot',
+    'no_dot_erlang', // never evaluate a ~/.erlang file
     ...(s.erlDistPort === undefined ? ['-start_epmd', 'false'] : []),
     ...distributionArgs(s, req.vmArgsText),
     ...(s.erlDistPort === undefined ? [] : ['-dist_listen', 'false']),
-    '-eval', req.script ?? CONTROL_SCRIPT,
+    '-eval',
+    req.script ?? CONTROL_SCRIPT,
   ];
   const timeoutMs = req.timeoutMs ?? (s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS);
   const env: Record<string, string> = {

@@ -38,11 +38,17 @@ export function distributionArgs(s: DistSettings, vmArgsText: string | undefined
 /** A cookie on a command line is readable by every local user in `ps`. */
 function assertNoSetcookie(s: DistSettings, vmArgsText: string | undefined): void {
   if (s.erlOptions.includes('-setcookie')) {
-    throw configError('ERL_OPTIONS holds -setcookie, which shows the cookie to every local user in ps', 'Remove -setcookie from ERL_OPTIONS; ejctl reads the cookie from COOKIE_FILE.');
+    throw configError(
+      'ERL_OPTIONS holds -setcookie, which shows the cookie to every local user in ps',
+      'Remove -setcookie from ERL_OPTIONS; ejctl reads the cookie from COOKIE_FILE.',
+    );
   }
   const line = vmArgsText?.split('\n').findIndex((l) => /(^|\s)-setcookie(\s|$)/.test(l.replace(/#.*/, '')));
   if (line !== undefined && line >= 0) {
-    throw configError(`${s.vmArgs}:${line + 1}: -setcookie shows the cookie to every local user in ps`, 'Remove the line; ejctl reads the cookie from COOKIE_FILE.');
+    throw configError(
+      `${s.vmArgs}:${line + 1}: -setcookie shows the cookie to every local user in ps`,
+      'Remove the line; ejctl reads the cookie from COOKIE_FILE.',
+    );
   }
 }
 

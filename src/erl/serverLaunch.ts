@@ -41,7 +41,10 @@ export function ymlLogOptions(ymlText: string | undefined): string[] {
   const pick = (key: string, rewrites: [RegExp, string][]): string[] =>
     lines.filter((l) => l.startsWith(key)).map((l) => ` ${rewrites.reduce((acc, [re, to]) => acc.replace(re, to), l)}`);
   const text = [
-    ...pick('log_rotate_size', [[/:[ \t]*([0-9]+).*/, ' $1'], [/:[ \t]*(infinity).*/, ' $1']]),
+    ...pick('log_rotate_size', [
+      [/:[ \t]*([0-9]+).*/, ' $1'],
+      [/:[ \t]*(infinity).*/, ' $1'],
+    ]),
     ...pick('log_rotate_count', [[/:[ \t]*([0-9]*).*/, ' $1']]),
     ...pick('log_burst_limit_count', [[/:[ \t]*([0-9]*).*/, ' $1']]),
     ...pick('log_burst_limit_window_time', [[/:[ \t]*([0-9]*[a-z]*).*/, ' $1']]),
@@ -74,10 +77,13 @@ export function cookieHome(cookieFile: string): string {
 export function ejabberdArgs(s: Settings, ymlText: string | undefined): string[] {
   const ejabberdOpts = [...splitWords(s.ejabberdOpts), ...ymlLogOptions(ymlText)];
   return [
-    '-mnesia', 'dir', `"${s.spoolDir}"`,
+    '-mnesia',
+    'dir',
+    `"${s.spoolDir}"`,
     ...splitWords(s.mnesiaOptions),
     ...(ejabberdOpts.length > 0 ? ['-ejabberd', ...ejabberdOpts] : []),
-    '-s', 'ejabberd',
+    '-s',
+    'ejabberd',
   ];
 }
 
@@ -94,12 +100,7 @@ export function erlangOpts(s: Settings, vmArgsText: string | undefined): string[
 }
 
 export function buildServerLaunch(s: Settings, req: ServerRequest): LaunchPlan {
-  const args = [
-    nameFlag(s.node), s.node,
-    ...erlangOpts(s, req.vmArgsText),
-    ...ejabberdArgs(s, req.ymlText),
-    ...MODE_ARGS[req.mode],
-  ];
+  const args = [nameFlag(s.node), s.node, ...erlangOpts(s, req.vmArgsText), ...ejabberdArgs(s, req.ymlText), ...MODE_ARGS[req.mode]];
   return {
     file: ERL,
     args,

@@ -28,7 +28,13 @@ interface Tally {
 
 type Where = Pick<Settings, 'node' | 'nodeName' | 'cookieFile' | 'erlDistPort'>;
 
-export async function executeBatch(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env' | 'now'>, s: Where, cookie: string, lines: BatchLine[], o: BatchRun): Promise<number> {
+export async function executeBatch(
+  ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env' | 'now'>,
+  s: Where,
+  cookie: string,
+  lines: BatchLine[],
+  o: BatchRun,
+): Promise<number> {
   const started = ctx.now();
   const opened = await openSession(s, cookie, ctx.env);
   if (!opened.ok) {
@@ -54,11 +60,32 @@ export async function executeBatch(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env' | 
   return tally.firstFailure;
 }
 
-async function runLine(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'now'>, session: NativeSession, s: Where, line: BatchLine, o: BatchRun): Promise<number> {
+async function runLine(
+  ctx: Pick<Ctx, 'stdout' | 'stderr' | 'now'>,
+  session: NativeSession,
+  s: Where,
+  line: BatchLine,
+  o: BatchRun,
+): Promise<number> {
   const t0 = ctx.now();
-  if (!o.json) return runForwarded(session, s, line.args, o.timeout, (b) => ctx.stdout.write(b), (t) => ctx.stderr.write(t));
+  if (!o.json)
+    return runForwarded(
+      session,
+      s,
+      line.args,
+      o.timeout,
+      (b) => ctx.stdout.write(b),
+      (t) => ctx.stderr.write(t),
+    );
   const chunks: Buffer[] = [];
-  const exitCode = await runForwarded(session, s, line.args, o.timeout, (b) => chunks.push(b), (t) => ctx.stderr.write(t));
+  const exitCode = await runForwarded(
+    session,
+    s,
+    line.args,
+    o.timeout,
+    (b) => chunks.push(b),
+    (t) => ctx.stderr.write(t),
+  );
   const ms = Math.round((ctx.now() - t0) * 10) / 10;
   // The bytes are what the erl transport's latin1 stdout would show: one byte per character.
   const stdout = Buffer.concat(chunks).toString('latin1');

@@ -72,7 +72,10 @@ export function formatLocally(format: Term | undefined, args: Term | undefined):
   let next = 0;
   for (let i = 0; i < fmt.length; i++) {
     const c = fmt[i];
-    if (c !== 0x7e) { parts.push(c ?? 0); continue; }
+    if (c !== 0x7e) {
+      parts.push(c ?? 0);
+      continue;
+    }
     const d = fmt[i + 1];
     const unicode = d === 0x74;
     const conv = unicode ? fmt[i + 2] : d;
@@ -94,6 +97,7 @@ function flatChars(t: Term | undefined, unicode: boolean): number[] | undefined 
   if (Buffer.isBuffer(t)) return isAscii(t) ? Array.from(t) : undefined;
   if (!Array.isArray(t)) return undefined;
   const max = unicode ? 0x10ffff : 255;
-  for (const c of t) if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c > max || (c >= 0xd800 && c <= 0xdfff)) return undefined;
+  for (const c of t)
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c > max || (c >= 0xd800 && c <= 0xdfff)) return undefined;
   return t as number[];
 }

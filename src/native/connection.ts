@@ -28,7 +28,12 @@ export class DistConnection {
   private ticker: NodeJS.Timeout | undefined;
   private down = false;
 
-  private constructor(private readonly socket: Socket, private readonly reader: FrameReader, readonly self: { name: Atom; creation: number }, readonly peer: Atom) {}
+  private constructor(
+    private readonly socket: Socket,
+    private readonly reader: FrameReader,
+    readonly self: { name: Atom; creation: number },
+    readonly peer: Atom,
+  ) {}
 
   static async open(o: DialOptions): Promise<DistConnection> {
     const d = await dial(o);

@@ -12,16 +12,47 @@ export class DecodeError extends Error {}
 const MAX_DEPTH = 10_000;
 
 class Reader {
-  constructor(readonly buf: Buffer, public pos: number) {}
+  constructor(
+    readonly buf: Buffer,
+    public pos: number,
+  ) {}
   need(n: number): void {
     if (n < 0 || this.pos + n > this.buf.length) throw new DecodeError(`term truncated at byte ${this.pos}`);
   }
-  u8(): number { this.need(1); return this.buf[this.pos++] ?? 0; }
-  u16(): number { this.need(2); const v = this.buf.readUInt16BE(this.pos); this.pos += 2; return v; }
-  u32(): number { this.need(4); const v = this.buf.readUInt32BE(this.pos); this.pos += 4; return v; }
-  i32(): number { this.need(4); const v = this.buf.readInt32BE(this.pos); this.pos += 4; return v; }
-  u64(): bigint { this.need(8); const v = this.buf.readBigUInt64BE(this.pos); this.pos += 8; return v; }
-  bytes(n: number): Buffer { this.need(n); const b = this.buf.subarray(this.pos, this.pos + n); this.pos += n; return b; }
+  u8(): number {
+    this.need(1);
+    return this.buf[this.pos++] ?? 0;
+  }
+  u16(): number {
+    this.need(2);
+    const v = this.buf.readUInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+  u32(): number {
+    this.need(4);
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  i32(): number {
+    this.need(4);
+    const v = this.buf.readInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  u64(): bigint {
+    this.need(8);
+    const v = this.buf.readBigUInt64BE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+  bytes(n: number): Buffer {
+    this.need(n);
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
   /** A count of items each at least `minBytes` long: refuse counts the frame cannot hold. */
   count(n: number, minBytes: number): number {
     this.need(n * minBytes);
@@ -41,32 +72,80 @@ function readTerm(r: Reader, depth: number): Term {
   if (depth > MAX_DEPTH) throw new DecodeError('term nested too deeply');
   const tag = r.u8();
   switch (tag) {
-    case 97: return r.u8();
-    case 98: return r.i32();
-    case 70: { r.need(8); const v = r.buf.readDoubleBE(r.pos); r.pos += 8; return new Float(v); }
-    case 99: return new Float(Number.parseFloat(r.bytes(31).toString('latin1')));
-    case 110: return readBig(r, r.u8());
-    case 111: return readBig(r, r.u32());
-    case 100: case 118: return Atom.of(r.bytes(r.u16()).toString(tag === 100 ? 'latin1' : 'utf8'));
-    case 115: case 119: return Atom.of(r.bytes(r.u8()).toString(tag === 115 ? 'latin1' : 'utf8'));
-    case 104: return readTuple(r, r.u8(), depth);
-    case 105: return readTuple(r, r.count(r.u32(), 1), depth);
-    case 106: return [];
-    case 107: return new ErlString(r.bytes(r.u16()));
-    case 108: return readList(r, depth);
-    case 109: return r.bytes(r.u32());
-    case 77: { const n = r.u32(); const bits = r.u8(); return new BitBinary(r.bytes(n), bits); }
-    case 116: return readMap(r, depth);
-    case 88: return new Pid(readAtom(r), r.u32(), r.u32(), r.u32());
-    case 103: return new Pid(readAtom(r), r.u32(), r.u32(), r.u8());
-    case 90: case 114: return readRef(r, tag);
-    case 101: { const node = readAtom(r); const id = r.u32(); return new Ref(node, r.u8(), [id]); }
-    case 120: return new Port(readAtom(r), r.u64(), r.u32());
-    case 89: return new Port(readAtom(r), BigInt(r.u32()), r.u32());
-    case 102: return new Port(readAtom(r), BigInt(r.u32()), r.u8());
-    case 112: { const start = r.pos - 1; const size = r.u32(); r.pos = start; return new Raw(r.bytes(size + 1)); }
-    case 113: { const start = r.pos - 1; readTerm(r, depth + 1); readTerm(r, depth + 1); readTerm(r, depth + 1); return new Raw(r.buf.subarray(start, r.pos)); }
-    default: throw new DecodeError(`unsupported term tag ${tag}`);
+    case 97:
+      return r.u8();
+    case 98:
+      return r.i32();
+    case 70: {
+      r.need(8);
+      const v = r.buf.readDoubleBE(r.pos);
+      r.pos += 8;
+      return new Float(v);
+    }
+    case 99:
+      return new Float(Number.parseFloat(r.bytes(31).toString('latin1')));
+    case 110:
+      return readBig(r, r.u8());
+    case 111:
+      return readBig(r, r.u32());
+    case 100:
+    case 118:
+      return Atom.of(r.bytes(r.u16()).toString(tag === 100 ? 'latin1' : 'utf8'));
+    case 115:
+    case 119:
+      return Atom.of(r.bytes(r.u8()).toString(tag === 115 ? 'latin1' : 'utf8'));
+    case 104:
+      return readTuple(r, r.u8(), depth);
+    case 105:
+      return readTuple(r, r.count(r.u32(), 1), depth);
+    case 106:
+      return [];
+    case 107:
+      return new ErlString(r.bytes(r.u16()));
+    case 108:
+      return readList(r, depth);
+    case 109:
+      return r.bytes(r.u32());
+    case 77: {
+      const n = r.u32();
+      const bits = r.u8();
+      return new BitBinary(r.bytes(n), bits);
+    }
+    case 116:
+      return readMap(r, depth);
+    case 88:
+      return new Pid(readAtom(r), r.u32(), r.u32(), r.u32());
+    case 103:
+      return new Pid(readAtom(r), r.u32(), r.u32(), r.u8());
+    case 90:
+    case 114:
+      return readRef(r, tag);
+    case 101: {
+      const node = readAtom(r);
+      const id = r.u32();
+      return new Ref(node, r.u8(), [id]);
+    }
+    case 120:
+      return new Port(readAtom(r), r.u64(), r.u32());
+    case 89:
+      return new Port(readAtom(r), BigInt(r.u32()), r.u32());
+    case 102:
+      return new Port(readAtom(r), BigInt(r.u32()), r.u8());
+    case 112: {
+      const start = r.pos - 1;
+      const size = r.u32();
+      r.pos = start;
+      return new Raw(r.bytes(size + 1));
+    }
+    case 113: {
+      const start = r.pos - 1;
+      readTerm(r, depth + 1);
+      readTerm(r, depth + 1);
+      readTerm(r, depth + 1);
+      return new Raw(r.buf.subarray(start, r.pos));
+    }
+    default:
+      throw new DecodeError(`unsupported term tag ${tag}`);
   }
 }
 

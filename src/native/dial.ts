@@ -10,7 +10,10 @@ import * as hs from './handshake.js';
 export type FailureKind = 'refused' | 'timeout' | 'unreachable' | 'rejected-cookie' | 'bad-ack' | 'refused-status' | 'closed' | 'protocol';
 
 export class DialFailure extends Error {
-  constructor(readonly kind: FailureKind, message: string) {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -48,12 +51,23 @@ class Dialer {
   private readonly socket: Socket;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly o: DialOptions, private readonly resolve: (d: Dialed) => void, private readonly reject: (f: DialFailure) => void) {
+  constructor(
+    private readonly o: DialOptions,
+    private readonly resolve: (d: Dialed) => void,
+    private readonly reject: (f: DialFailure) => void,
+  ) {
     this.socket = connect({ host: o.host, port: o.port });
     this.socket.setNoDelay(true);
-    this.timer = setTimeout(() => this.fail('timeout', this.stage === 'connect'
-      ? `no TCP connection to ${o.host}:${o.port} within ${o.timeoutMs} ms`
-      : `the handshake with ${o.host}:${o.port} did not finish within ${o.timeoutMs} ms`), o.timeoutMs);
+    this.timer = setTimeout(
+      () =>
+        this.fail(
+          'timeout',
+          this.stage === 'connect'
+            ? `no TCP connection to ${o.host}:${o.port} within ${o.timeoutMs} ms`
+            : `the handshake with ${o.host}:${o.port} did not finish within ${o.timeoutMs} ms`,
+        ),
+      o.timeoutMs,
+    );
     this.socket.on('connect', () => {
       this.stage = 'status';
       this.write(hs.sendName(o.ourHost));
@@ -61,9 +75,11 @@ class Dialer {
     this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
     this.socket.on('error', (err: NodeJS.ErrnoException) => this.onError(err));
     // A node that rejects our digest closes the socket right after the challenge reply.
-    this.socket.on('close', () => this.stage === 'ack'
-      ? this.fail('rejected-cookie', 'the node closed the connection after our challenge reply: it rejected the cookie')
-      : this.fail('closed', `the node closed the connection during the handshake (stage: ${this.stage})`));
+    this.socket.on('close', () =>
+      this.stage === 'ack'
+        ? this.fail('rejected-cookie', 'the node closed the connection after our challenge reply: it rejected the cookie')
+        : this.fail('closed', `the node closed the connection during the handshake (stage: ${this.stage})`),
+    );
   }
 
   private write(msg: Buffer): void {
@@ -77,7 +93,10 @@ class Dialer {
       this.reader.push(chunk);
       for (let f = this.reader.next(); f; f = this.stage === 'done' ? undefined : this.reader.next()) this.step(f);
     } catch (err) {
-      const kind = err instanceof hs.HandshakeError ? ({ 'bad-ack': 'bad-ack', status: 'refused-status', protocol: 'protocol' } as const)[err.kind] : 'protocol';
+      const kind =
+        err instanceof hs.HandshakeError
+          ? ({ 'bad-ack': 'bad-ack', status: 'refused-status', protocol: 'protocol' } as const)[err.kind]
+          : 'protocol';
       this.fail(kind, (err as Error).message);
     }
   }
@@ -89,7 +108,8 @@ class Dialer {
     } else if (this.stage === 'challenge') {
       const c = hs.parseChallenge(frame);
       hs.checkPeerFlags(c.flags);
-      if (c.name !== this.o.expectNode) throw new hs.HandshakeError('protocol', `the node at ${this.o.host}:${this.o.port} is ${c.name}, not ${this.o.expectNode}`);
+      if (c.name !== this.o.expectNode)
+        throw new hs.HandshakeError('protocol', `the node at ${this.o.host}:${this.o.port} is ${c.name}, not ${this.o.expectNode}`);
       this.peer = c.name;
       this.write(hs.challengeReply(c.challenge, this.ours, this.o.cookie));
       this.stage = 'ack';

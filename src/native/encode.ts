@@ -19,14 +19,43 @@ export class Writer {
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
   }
-  u8(v: number): void { this.room(1); this.buf[this.len++] = v; }
-  u16(v: number): void { this.room(2); this.buf.writeUInt16BE(v, this.len); this.len += 2; }
-  u32(v: number): void { this.room(4); this.buf.writeUInt32BE(v >>> 0, this.len); this.len += 4; }
-  i32(v: number): void { this.room(4); this.buf.writeInt32BE(v, this.len); this.len += 4; }
-  u64(v: bigint): void { this.room(8); this.buf.writeBigUInt64BE(v, this.len); this.len += 8; }
-  f64(v: number): void { this.room(8); this.buf.writeDoubleBE(v, this.len); this.len += 8; }
-  bytes(b: Buffer): void { this.room(b.length); b.copy(this.buf, this.len); this.len += b.length; }
-  done(): Buffer { return this.buf.subarray(0, this.len); }
+  u8(v: number): void {
+    this.room(1);
+    this.buf[this.len++] = v;
+  }
+  u16(v: number): void {
+    this.room(2);
+    this.buf.writeUInt16BE(v, this.len);
+    this.len += 2;
+  }
+  u32(v: number): void {
+    this.room(4);
+    this.buf.writeUInt32BE(v >>> 0, this.len);
+    this.len += 4;
+  }
+  i32(v: number): void {
+    this.room(4);
+    this.buf.writeInt32BE(v, this.len);
+    this.len += 4;
+  }
+  u64(v: bigint): void {
+    this.room(8);
+    this.buf.writeBigUInt64BE(v, this.len);
+    this.len += 8;
+  }
+  f64(v: number): void {
+    this.room(8);
+    this.buf.writeDoubleBE(v, this.len);
+    this.len += 8;
+  }
+  bytes(b: Buffer): void {
+    this.room(b.length);
+    b.copy(this.buf, this.len);
+    this.len += b.length;
+  }
+  done(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
 }
 
 /** The term with the version byte in front, as term_to_binary/1 gives it. */

@@ -26,7 +26,14 @@ export interface NativeOptions {
   rereadCookie?: () => string | undefined;
 }
 
-export async function forwardNative(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env'>, s: Where, args: readonly string[], cookie: string, timeout: Timeout, opts: NativeOptions = {}): Promise<number> {
+export async function forwardNative(
+  ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env'>,
+  s: Where,
+  args: readonly string[],
+  cookie: string,
+  timeout: Timeout,
+  opts: NativeOptions = {},
+): Promise<number> {
   let opened = await openSession(s, cookie, ctx.env);
   if (!opened.ok && opened.failure.kind === 'rejected-cookie') {
     const fresh = opts.rereadCookie?.();
@@ -39,14 +46,28 @@ export async function forwardNative(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env'>,
     return Exit.unreachable;
   }
   try {
-    return await runForwarded(opened.session, s, args, timeout, (b) => ctx.stdout.write(b), (t) => ctx.stderr.write(t));
+    return await runForwarded(
+      opened.session,
+      s,
+      args,
+      timeout,
+      (b) => ctx.stdout.write(b),
+      (t) => ctx.stderr.write(t),
+    );
   } finally {
     opened.session.close();
   }
 }
 
 /** One ejabberd_ctl:process(Args) over an open session, as ejabberd_ctl:start/0 does it. */
-export async function runForwarded(session: NativeSession, s: Pick<Settings, 'node' | 'nodeName' | 'cookieFile'>, args: readonly string[], timeout: Timeout, out: (b: Buffer) => void, err: (text: string) => void): Promise<number> {
+export async function runForwarded(
+  session: NativeSession,
+  s: Pick<Settings, 'node' | 'nodeName' | 'cookieFile'>,
+  args: readonly string[],
+  timeout: Timeout,
+  out: (b: Buffer) => void,
+  err: (text: string) => void,
+): Promise<number> {
   const outcome = await session.call('ejabberd_ctl', 'process', [args.map(charList)], timeout, out);
   if (outcome.kind === 'timeout') {
     out(nodedownLine(s.node, 'timeout'));
@@ -80,7 +101,36 @@ export function nodedownLine(node: string, reason: string): Buffer {
   return Buffer.from(`Failed RPC connection to the node ${writeAtom(node)}: ${reason}\n`, 'latin1');
 }
 
-const RESERVED = new Set(['after', 'and', 'andalso', 'band', 'begin', 'bnot', 'bor', 'bsl', 'bsr', 'bxor', 'case', 'catch', 'cond', 'div', 'end', 'fun', 'if', 'let', 'maybe', 'not', 'of', 'or', 'orelse', 'receive', 'rem', 'try', 'when', 'xor']);
+const RESERVED = new Set([
+  'after',
+  'and',
+  'andalso',
+  'band',
+  'begin',
+  'bnot',
+  'bor',
+  'bsl',
+  'bsr',
+  'bxor',
+  'case',
+  'catch',
+  'cond',
+  'div',
+  'end',
+  'fun',
+  'if',
+  'let',
+  'maybe',
+  'not',
+  'of',
+  'or',
+  'orelse',
+  'receive',
+  'rem',
+  'try',
+  'when',
+  'xor',
+]);
 
 /** io_lib:write_atom/1 for the names ejabberd nodes have: quoted unless a plain lower-case word. */
 export function writeAtom(name: string): string {

@@ -6,7 +6,10 @@
  */
 
 export class FrameTooLarge extends Error {
-  constructor(readonly size: number, readonly limit: number) {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
     super(`the node sent a frame of ${size} bytes, above the limit of ${limit}`);
   }
 }
@@ -17,7 +20,10 @@ export class FrameReader {
   /** Length of the frame being collected, once its header is read. */
   private pending: number | undefined;
 
-  constructor(private headerBytes: 2 | 4, private maxFrame: number) {}
+  constructor(
+    private headerBytes: 2 | 4,
+    private maxFrame: number,
+  ) {}
 
   /** After the handshake: 4-byte headers from here on. */
   setHeaderBytes(n: 2 | 4, maxFrame: number): void {

@@ -42,7 +42,10 @@ export const DFLAG = {
 export const OUR_FLAGS = Object.values(DFLAG).reduce((a, b) => a | b, 0n);
 
 export class HandshakeError extends Error {
-  constructor(readonly kind: 'status' | 'protocol' | 'bad-ack', message: string) {
+  constructor(
+    readonly kind: 'status' | 'protocol' | 'bad-ack',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -94,7 +97,10 @@ export function parseChallenge(msg: Buffer): Challenge {
 
 /** MD5 of the cookie followed by the challenge in decimal (dist_util:gen_digest/2). */
 export function digest(challenge: number, cookie: string): Buffer {
-  return createHash('md5').update(Buffer.from(cookie, 'latin1')).update(String(challenge >>> 0)).digest();
+  return createHash('md5')
+    .update(Buffer.from(cookie, 'latin1'))
+    .update(String(challenge >>> 0))
+    .digest();
 }
 
 export function newChallenge(): number {

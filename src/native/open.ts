@@ -36,7 +36,13 @@ export async function openSession(s: Target, cookie: string, env: NodeJS.Process
   }
   try {
     const session = await NativeSession.open({
-      host, port, cookie, ourHost: ourHost(s), expectNode: s.node, timeoutMs: CONNECT_TIMEOUT_MS, maxFrame: MAX_FRAME_BYTES,
+      host,
+      port,
+      cookie,
+      ourHost: ourHost(s),
+      expectNode: s.node,
+      timeoutMs: CONNECT_TIMEOUT_MS,
+      maxFrame: MAX_FRAME_BYTES,
     });
     return { ok: true, session };
   } catch (err) {

@@ -9,10 +9,7 @@ import type { DialOptions } from './dial.js';
 import { errorReply, IoServer, type Write } from './ioServer.js';
 import { atom, charList, isAtom, isTagged, Pid, Ref, samePid, sameRef, Tuple, type Term } from './term.js';
 
-export type CallOutcome =
-  | { kind: 'reply'; value: Term }
-  | { kind: 'timeout' }
-  | { kind: 'down'; reason: string };
+export type CallOutcome = { kind: 'reply'; value: Term } | { kind: 'timeout' } | { kind: 'down'; reason: string };
 
 interface Pending {
   ref: Ref;
@@ -77,7 +74,14 @@ export class NativeSession {
     if (this.downReason !== undefined) return Promise.resolve({ kind: 'down', reason: this.downReason });
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
-      const p: Pending = { ref: this.newRef(), settle: (o) => { clearTimeout(timer); this.pending.delete(p); resolve(o); } };
+      const p: Pending = {
+        ref: this.newRef(),
+        settle: (o) => {
+          clearTimeout(timer);
+          this.pending.delete(p);
+          resolve(o);
+        },
+      };
       const message = new Tuple(atom('$gen_call'), new Tuple(this.pid, p.ref), request);
       this.conn.send(new Tuple(REG_SEND, this.pid, atom(''), atom('rex')), message);
       this.pending.add(p);
@@ -93,7 +97,11 @@ export class NativeSession {
 
   private newRef(): Ref {
     this.refCounter = (this.refCounter + 1) >>> 0;
-    return new Ref(this.pid.node, this.pid.creation, [this.refCounter & 0x3ffff, this.refSalt.readUInt32BE(0), this.refSalt.readUInt32BE(4)]);
+    return new Ref(this.pid.node, this.pid.creation, [
+      this.refCounter & 0x3ffff,
+      this.refSalt.readUInt32BE(0),
+      this.refSalt.readUInt32BE(4),
+    ]);
   }
 
   private receive({ control, payload }: DistMessage): void {
@@ -112,14 +120,16 @@ export class NativeSession {
     const [, from, replyAs, request] = req.items;
     if (!(from instanceof Pid) || request === undefined || replyAs === undefined) return;
     const key = `${from.node.name}.${from.id}.${from.serial}.${from.creation}`;
-    this.ioQueue = this.ioQueue.then(async () => {
-      const late = this.finished.has(key);
-      if (!late) this.speakers.add(key);
-      const write: Write = late ? () => {} : (b) => this.output?.(b);
-      // A request we fail on still gets an answer: the process on the node waits for one.
-      const reply = await this.io.handle(request, write).catch(() => errorReply('request'));
-      this.conn.send(new Tuple(SEND, atom(''), from), new Tuple(atom('io_reply'), replyAs, reply));
-    }).catch(() => {});
+    this.ioQueue = this.ioQueue
+      .then(async () => {
+        const late = this.finished.has(key);
+        if (!late) this.speakers.add(key);
+        const write: Write = late ? () => {} : (b) => this.output?.(b);
+        // A request we fail on still gets an answer: the process on the node waits for one.
+        const reply = await this.io.handle(request, write).catch(() => errorReply('request'));
+        this.conn.send(new Tuple(SEND, atom(''), from), new Tuple(atom('io_reply'), replyAs, reply));
+      })
+      .catch(() => {});
   }
 
   private lose(reason: string): void {

@@ -6,21 +6,7 @@
  */
 
 export type Term =
-  | number
-  | bigint
-  | Atom
-  | Float
-  | Buffer
-  | BitBinary
-  | ErlString
-  | Term[]
-  | ImproperList
-  | Tuple
-  | ErlMap
-  | Pid
-  | Ref
-  | Port
-  | Raw;
+  number | bigint | Atom | Float | Buffer | BitBinary | ErlString | Term[] | ImproperList | Tuple | ErlMap | Pid | Ref | Port | Raw;
 
 const atoms = new Map<string, Atom>();
 
@@ -43,7 +29,10 @@ export class Float {
 
 /** A binary whose last byte holds fewer than 8 bits. */
 export class BitBinary {
-  constructor(readonly bytes: Buffer, readonly lastBits: number) {}
+  constructor(
+    readonly bytes: Buffer,
+    readonly lastBits: number,
+  ) {}
 }
 
 /** STRING_EXT: a list of small integers (bytes), kept as bytes. Same term as the list. */
@@ -52,7 +41,10 @@ export class ErlString {
 }
 
 export class ImproperList {
-  constructor(readonly items: Term[], readonly tail: Term) {}
+  constructor(
+    readonly items: Term[],
+    readonly tail: Term,
+  ) {}
 }
 
 export class Tuple {
@@ -67,15 +59,28 @@ export class ErlMap {
 }
 
 export class Pid {
-  constructor(readonly node: Atom, readonly id: number, readonly serial: number, readonly creation: number) {}
+  constructor(
+    readonly node: Atom,
+    readonly id: number,
+    readonly serial: number,
+    readonly creation: number,
+  ) {}
 }
 
 export class Ref {
-  constructor(readonly node: Atom, readonly creation: number, readonly ids: readonly number[]) {}
+  constructor(
+    readonly node: Atom,
+    readonly creation: number,
+    readonly ids: readonly number[],
+  ) {}
 }
 
 export class Port {
-  constructor(readonly node: Atom, readonly id: bigint, readonly creation: number) {}
+  constructor(
+    readonly node: Atom,
+    readonly id: bigint,
+    readonly creation: number,
+  ) {}
 }
 
 /** A term we never look into (funs, exports): its encoded bytes, tag included. */
@@ -104,8 +109,13 @@ export function samePid(a: Term | undefined, b: Pid): boolean {
 }
 
 export function sameRef(a: Term | undefined, b: Ref): boolean {
-  return a instanceof Ref && a.node === b.node && a.creation === b.creation &&
-    a.ids.length === b.ids.length && a.ids.every((id, i) => id === b.ids[i]);
+  return (
+    a instanceof Ref &&
+    a.node === b.node &&
+    a.creation === b.creation &&
+    a.ids.length === b.ids.length &&
+    a.ids.every((id, i) => id === b.ids[i])
+  );
 }
 
 /** A small non-negative integer, or undefined. */

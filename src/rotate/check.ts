@@ -25,13 +25,22 @@ export async function checkCluster(ctx: Pick<Ctx, 'uid' | 'stdout'>, settings: S
   const checks: NodeCheck[] = [];
   try {
     const seedOk = await reach(session, settings.node, 'old');
-    const cluster = seedOk ? ((await session.call('cluster', settings.node)).ok as { running?: string[]; known?: string[] } | undefined) : undefined;
+    const cluster = seedOk
+      ? ((await session.call('cluster', settings.node)).ok as { running?: string[]; known?: string[] } | undefined)
+      : undefined;
     const known = Array.isArray(cluster?.known) ? cluster.known : [settings.node];
     const running = Array.isArray(cluster?.running) ? cluster.running : [];
     for (const node of known) {
-      if (seedOk && !running.includes(node)) { checks.push({ node, reachable: false, problems: ['not running (a cluster member that is down)'] }); continue; }
+      if (seedOk && !running.includes(node)) {
+        checks.push({ node, reachable: false, problems: ['not running (a cluster member that is down)'] });
+        continue;
+      }
       const i = (await reach(session, node, 'old')) ? await nodeInfo(session, node) : undefined;
-      checks.push(i ? { node, reachable: true, problems: infoProblems(i) } : { node, reachable: false, problems: ['does not accept the cookie in COOKIE_FILE, or is down'] });
+      checks.push(
+        i
+          ? { node, reachable: true, problems: infoProblems(i) }
+          : { node, reachable: false, problems: ['does not accept the cookie in COOKIE_FILE, or is down'] },
+      );
     }
   } finally {
     await session.close();
@@ -47,11 +56,16 @@ export function infoProblems(i: NodeInfo): string[] {
   const p: string[] = [];
   if (i.cookie !== 'old') p.push('runs with a default cookie other than the one in COOKIE_FILE');
   if (!i.file.exists) p.push(`its cookie file ${i.cookieFile} cannot be read`);
-  else if (i.file.content !== 'old') p.push(`its cookie file ${i.cookieFile} does not hold the cookie it runs with: a restart would change its cookie`);
-  else if (i.file.mode !== undefined && (i.file.mode & 0o077) !== 0) p.push(`its cookie file ${i.cookieFile} has mode 0${i.file.mode.toString(8)}`);
-  const odd = Object.entries(i.pins).filter(([, l]) => l !== 'old').map(([peer]) => peer);
+  else if (i.file.content !== 'old')
+    p.push(`its cookie file ${i.cookieFile} does not hold the cookie it runs with: a restart would change its cookie`);
+  else if (i.file.mode !== undefined && (i.file.mode & 0o077) !== 0)
+    p.push(`its cookie file ${i.cookieFile} has mode 0${i.file.mode.toString(8)}`);
+  const odd = Object.entries(i.pins)
+    .filter(([, l]) => l !== 'old')
+    .map(([peer]) => peer);
   if (odd.length > 0) p.push(`uses another cookie for ${odd.join(', ')}: a reconnection there would fail`);
-  if (i.sharedKey !== 'old') p.push('its ejabberd shared_key is not derived from this cookie (IQ ids and dialback keys differ across nodes)');
+  if (i.sharedKey !== 'old')
+    p.push('its ejabberd shared_key is not derived from this cookie (IQ ids and dialback keys differ across nodes)');
   return p;
 }
 

@@ -7,10 +7,18 @@ import { removeFile, writeJournal, type Journal } from './journal.js';
 import { buildSessionLaunch, openSession } from './session.js';
 import { reach } from './preflight.js';
 
-export async function finalizeRotation(ctx: Pick<Ctx, 'uid' | 'stdout' | 'stderr'>, settings: Settings, journal: Journal | undefined, path: string, json: boolean): Promise<number> {
+export async function finalizeRotation(
+  ctx: Pick<Ctx, 'uid' | 'stdout' | 'stderr'>,
+  settings: Settings,
+  journal: Journal | undefined,
+  path: string,
+  json: boolean,
+): Promise<number> {
   if (!journal || journal.state === 'rolled-back') throw usageError('there is no completed rotation to finalize');
   if (journal.state !== 'complete') {
-    throw new EjctlError(`the rotation ${journal.id} is not complete`, Exit.error, { hint: 'Run `ejctl cookie rotate --resume` first; the backups are the way back until then.' });
+    throw new EjctlError(`the rotation ${journal.id} is not complete`, Exit.error, {
+      hint: 'Run `ejctl cookie rotate --resume` first; the backups are the way back until then.',
+    });
   }
   // The rotation is complete, so COOKIE_FILE holds the new cookie, which every node accepts.
   const session = await openSession(buildSessionLaunch(settings, ctx.uid), { old: readCookie(settings, ctx.uid), new: undefined });
@@ -30,8 +38,20 @@ export async function finalizeRotation(ctx: Pick<Ctx, 'uid' | 'stdout' | 'stderr
     removed.push(`local:${journal.localBackup}`);
   }
   if (failed.length === 0) removeFile(path);
-  else writeJournal(path, { ...journal, nodes: journal.nodes.filter((n) => failed.some((f) => f.startsWith(`${n.node}:`))), localBackup: undefined });
+  else
+    writeJournal(path, {
+      ...journal,
+      nodes: journal.nodes.filter((n) => failed.some((f) => f.startsWith(`${n.node}:`))),
+      localBackup: undefined,
+    });
   if (json) ctx.stdout.write(`${JSON.stringify({ rotation: journal.id, removed, failed }, null, 2)}\n`);
-  else ctx.stdout.write([`Removed the old cookie's backups of rotation ${journal.id}:`, ...removed.map((r) => `  ${r}`), ...failed.map((f) => `Could not remove ${f}; run --finalize again when the node is back.`)].join('\n') + '\n');
+  else
+    ctx.stdout.write(
+      [
+        `Removed the old cookie's backups of rotation ${journal.id}:`,
+        ...removed.map((r) => `  ${r}`),
+        ...failed.map((f) => `Could not remove ${f}; run --finalize again when the node is back.`),
+      ].join('\n') + '\n',
+    );
   return failed.length === 0 ? Exit.ok : Exit.error;
 }

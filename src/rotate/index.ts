@@ -38,7 +38,8 @@ type RotateCtx = Pick<Ctx, 'env' | 'uid' | 'stdout' | 'stderr' | 'now'>;
 export const EJCTL_JS = fileURLToPath(new URL('../../bin/ejctl.js', import.meta.url));
 
 export async function runRotate(ctx: RotateCtx, settings: Settings, opts: RotateOptions): Promise<number> {
-  if ([opts.resume, opts.finalize, opts.dryRun].filter(Boolean).length > 1) throw usageError('--resume, --finalize and --dry-run exclude each other');
+  if ([opts.resume, opts.finalize, opts.dryRun].filter(Boolean).length > 1)
+    throw usageError('--resume, --finalize and --dry-run exclude each other');
   if (opts.dryRun) return dryRun(ctx, settings, opts);
   const dir = stateDir(ctx);
   ensureStateDir(dir, ctx.uid);
@@ -52,11 +53,18 @@ export async function runRotate(ctx: RotateCtx, settings: Settings, opts: Rotate
       return await execute(ctx, settings, existing, path, opts.json, true);
     }
     if (existing && existing.state !== 'rolled-back') {
-      throw new EjctlError(existing.state === 'complete'
-        ? `the last rotation (${existing.id}) still keeps backups of the old cookie`
-        : `a rotation (${existing.id}) is unfinished`, Exit.error, {
-        hint: existing.state === 'complete' ? 'Run `ejctl cookie rotate --finalize` first.' : 'Run `ejctl cookie rotate --resume` to complete it.',
-      });
+      throw new EjctlError(
+        existing.state === 'complete'
+          ? `the last rotation (${existing.id}) still keeps backups of the old cookie`
+          : `a rotation (${existing.id}) is unfinished`,
+        Exit.error,
+        {
+          hint:
+            existing.state === 'complete'
+              ? 'Run `ejctl cookie rotate --finalize` first.'
+              : 'Run `ejctl cookie rotate --resume` to complete it.',
+        },
+      );
     }
     const journal = await prepare(ctx, settings, opts);
     writeJournal(path, journal);
@@ -92,16 +100,31 @@ function newJournal(d: Discovery, settings: Settings, cookies: { old: string; ne
   const seedFile = nodes.find((n) => n.node === d.seed)?.cookieFile;
   const local = resolve(settings.cookieFile);
   return {
-    version: 1, id, seed: d.seed, startedAt: new Date().toISOString(), state: 'running', cookies,
-    oldFingerprint: cookieFingerprint(cookies.old), newFingerprint: cookieFingerprint(cookies.new),
-    nodes, skipped: d.skipped,
+    version: 1,
+    id,
+    seed: d.seed,
+    startedAt: new Date().toISOString(),
+    state: 'running',
+    cookies,
+    oldFingerprint: cookieFingerprint(cookies.old),
+    newFingerprint: cookieFingerprint(cookies.new),
+    nodes,
+    skipped: d.skipped,
     mesh: Object.fromEntries(d.live.map((n) => [n, d.info.get(n)?.nodes ?? []])),
     localFile: local === seedFile ? undefined : local,
-    steps: [], records: [],
+    steps: [],
+    records: [],
   };
 }
 
-async function execute(ctx: RotateCtx, settings: Settings, journal: Journal, path: string, json: boolean, resuming: boolean): Promise<number> {
+async function execute(
+  ctx: RotateCtx,
+  settings: Settings,
+  journal: Journal,
+  path: string,
+  json: boolean,
+  resuming: boolean,
+): Promise<number> {
   const cookies = journal.cookies;
   if (!cookies) throw new EjctlError(`the journal ${path} holds no cookies`, Exit.error);
   journal.steps = journalSteps(journal).map(stepId);
@@ -112,7 +135,16 @@ async function execute(ctx: RotateCtx, settings: Settings, journal: Journal, pat
   try {
     await connectAll(ctx, session, journal, resuming);
     const outcome = await runSteps(ctx, stepContext(ctx, settings, session, journal, cookies.new), journal, path);
-    const evidence = outcome.state === 'complete' ? await gatherEvidence(session, plan, cookies, journal.nodes.map((n) => n.node), journal.mesh) : [];
+    const evidence =
+      outcome.state === 'complete'
+        ? await gatherEvidence(
+            session,
+            plan,
+            cookies,
+            journal.nodes.map((n) => n.node),
+            journal.mesh,
+          )
+        : [];
     const report = buildReport(journal, outcome, evidence);
     journal.state = report.state === 'complete' ? 'complete' : report.state === 'rolled-back' ? 'rolled-back' : 'failed';
     if (journal.state === 'complete') delete journal.cookies;

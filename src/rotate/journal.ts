@@ -4,6 +4,7 @@
  * 0600 file created with O_EXCL|O_NOFOLLOW, fsynced, renamed into place; never chmod-ed. When
  * the rotation completes the cookies are dropped from it; --finalize removes it.
  */
+import { isProcessAlive } from '../system/procs.js';
 import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -52,7 +53,9 @@ export function ensureStateDir(dir: string, uid: number): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const st = lstatSync(dir);
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {
-    throw new EjctlError(`the state directory ${dir} must be a directory of yours with mode 0700`, Exit.cookie, { hint: `It holds the rotation journal (a secret). Fix it with chmod 0700 ${dir}, or set EJCTL_STATE_DIR.` });
+    throw new EjctlError(`the state directory ${dir} must be a directory of yours with mode 0700`, Exit.cookie, {
+      hint: `It holds the rotation journal (a secret). Fix it with chmod 0700 ${dir}, or set EJCTL_STATE_DIR.`,
+    });
   }
 }
 
@@ -62,7 +65,11 @@ export function readJournal(path: string): Journal | undefined {
   let text: string;
   try {
     const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try { text = readFileSync(fd, 'utf8'); } finally { closeSync(fd); }
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new EjctlError(`cannot read the rotation journal ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, Exit.error);
@@ -88,10 +95,18 @@ export function writeJournal(path: string, journal: Journal): void {
 }
 
 export function removeFile(path: string): void {
-  try { unlinkSync(path); } catch { /* already gone */ }
+  try {
+    unlinkSync(path);
+  } catch {
+    /* already gone */
+  }
 }
 
-export interface LockInfo { pid: number; startedAt: string; host: string }
+export interface LockInfo {
+  pid: number;
+  startedAt: string;
+  host: string;
+}
 
 /**
  * One rotation at a time from this host: a lock file created with O_EXCL that names its holder.
@@ -103,16 +118,28 @@ export function takeLock(dir: string, ctx: Pick<Ctx, 'stderr'>): () => void {
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-      try { writeSync(fd, JSON.stringify(mine)); } finally { closeSync(fd); }
-      return () => { if (readLock(path)?.pid === process.pid) removeFile(path); };
+      try {
+        writeSync(fd, JSON.stringify(mine));
+      } finally {
+        closeSync(fd);
+      }
+      return () => {
+        if (readLock(path)?.pid === process.pid) removeFile(path);
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
     }
     const holder = readLock(path);
-    if (holder && holder.host === hostname() && isAlive(holder.pid)) {
-      throw new EjctlError(`another rotation is running: pid ${holder.pid}, started ${holder.startedAt} (lock ${path})`, Exit.alreadyRunning, { hint: 'Wait for it to finish. If that process is not ejctl, remove the lock file.' });
+    if (holder && holder.host === hostname() && isProcessAlive(holder.pid)) {
+      throw new EjctlError(
+        `another rotation is running: pid ${holder.pid}, started ${holder.startedAt} (lock ${path})`,
+        Exit.alreadyRunning,
+        { hint: 'Wait for it to finish. If that process is not ejctl, remove the lock file.' },
+      );
     }
-    ctx.stderr.write(`ejctl: taking over the lock of a rotation that is no longer running (pid ${holder?.pid ?? '?'}, started ${holder?.startedAt ?? '?'})\n`);
+    ctx.stderr.write(
+      `ejctl: taking over the lock of a rotation that is no longer running (pid ${holder?.pid ?? '?'}, started ${holder?.startedAt ?? '?'})\n`,
+    );
     removeFile(path);
   }
 }
@@ -122,14 +149,5 @@ function readLock(path: string): LockInfo | undefined {
     return JSON.parse(readFileSync(path, 'utf8')) as LockInfo;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

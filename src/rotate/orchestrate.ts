@@ -21,7 +21,12 @@ export function journalSteps(j: Pick<Journal, 'nodes' | 'skipped' | 'localFile'>
   return buildSteps({ nodes: j.nodes.map((n) => n.node), skipped: j.skipped, localFile: j.localFile });
 }
 
-export async function runSteps(ctx: Pick<Ctx, 'env' | 'stderr' | 'now'>, sc: StepContext, journal: Journal, path: string): Promise<RunOutcome> {
+export async function runSteps(
+  ctx: Pick<Ctx, 'env' | 'stderr' | 'now'>,
+  sc: StepContext,
+  journal: Journal,
+  path: string,
+): Promise<RunOutcome> {
   const killAfter = Number(ctx.env[KILL_AFTER_ENV] ?? NaN);
   const failures: RunOutcome['failures'] = [];
   const done = new Set(journal.records.filter((r) => r.ok).map((r) => r.id));
@@ -40,13 +45,18 @@ export async function runSteps(ctx: Pick<Ctx, 'env' | 'stderr' | 'now'>, sc: Ste
     journal.records.push({ id, ok: r.ok, ms, ...(r.detail === undefined ? {} : { detail: r.detail }) });
     if ('localBackup' in r && r.localBackup) journal.localBackup = r.localBackup;
     writeJournal(path, journal);
-    ctx.stderr.write(`ejctl: [${index + 1}/${steps.length}] ${id}: ${r.ok ? 'ok' : 'FAILED'} (${ms} ms)${r.detail ? ` ${r.detail}` : ''}\n`);
+    ctx.stderr.write(
+      `ejctl: [${index + 1}/${steps.length}] ${id}: ${r.ok ? 'ok' : 'FAILED'} (${ms} ms)${r.detail ? ` ${r.detail}` : ''}\n`,
+    );
     if (index + 1 === killAfter) process.kill(process.pid, 'SIGKILL');
     if (r.ok) continue;
     failures.push({ id, detail: r.detail ?? 'failed' });
     if (isBeforeSwitch(step)) {
       if (await rollBack(ctx, sc, steps.slice(0, index + 1), journal, path)) return { state: 'rolled-back', failures };
-      failures.push({ id: 'rollback', detail: 'some pairs could not be set back to the old cookie; `ejctl cookie rotate --resume` completes the rotation instead' });
+      failures.push({
+        id: 'rollback',
+        detail: 'some pairs could not be set back to the old cookie; `ejctl cookie rotate --resume` completes the rotation instead',
+      });
       return { state: 'failed', failures };
     }
   }

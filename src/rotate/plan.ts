@@ -50,7 +50,10 @@ export function nodeFiles(node: string, cookieFile: string, rotationId: string):
 
 /** A rotation id that also names the backups: the start time, to the second, in UTC. */
 export function rotationIdAt(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export interface PlanInput {
@@ -83,12 +86,19 @@ export function isBeforeSwitch(step: Step): boolean {
 export function describeStep(step: Step, files: Map<string, NodeFiles>): string {
   const f = 'node' in step ? files.get(step.node) : undefined;
   switch (step.kind) {
-    case 'backup': return `${step.node}: copy the current cookie to ${f?.backup ?? '?'} (0400, on its host, as its user)`;
-    case 'stage': return `${step.node}: write the new cookie to ${f?.staged ?? '?'} (0400, on its host, as its user)`;
-    case 'pin': return `${step.node} <-> ${step.peer}: both use the new cookie for each other (erlang:set_cookie/2 on both at once)`;
-    case 'pin-down': return `${step.node}: use the new cookie for the skipped node ${step.peer}`;
-    case 'switch': return `${step.node}: rename ${f?.staged ?? '?'} over ${f?.cookieFile ?? '?'}, then make the new cookie its default (one call on the node)`;
-    case 'shared-key': return `${step.node}: set ejabberd's shared_key to sha(new cookie)`;
-    case 'local-file': return `this host: replace ejctl's cookie file ${step.path} (old one kept as a 0400 backup)`;
+    case 'backup':
+      return `${step.node}: copy the current cookie to ${f?.backup ?? '?'} (0400, on its host, as its user)`;
+    case 'stage':
+      return `${step.node}: write the new cookie to ${f?.staged ?? '?'} (0400, on its host, as its user)`;
+    case 'pin':
+      return `${step.node} <-> ${step.peer}: both use the new cookie for each other (erlang:set_cookie/2 on both at once)`;
+    case 'pin-down':
+      return `${step.node}: use the new cookie for the skipped node ${step.peer}`;
+    case 'switch':
+      return `${step.node}: rename ${f?.staged ?? '?'} over ${f?.cookieFile ?? '?'}, then make the new cookie its default (one call on the node)`;
+    case 'shared-key':
+      return `${step.node}: set ejabberd's shared_key to sha(new cookie)`;
+    case 'local-file':
+      return `this host: replace ejctl's cookie file ${step.path} (old one kept as a 0400 backup)`;
   }
 }

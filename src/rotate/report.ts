@@ -30,7 +30,10 @@ export function buildReport(j: Journal, outcome: RunOutcome, verify: NodeEvidenc
     steps: j.records,
     failures: outcome.failures,
     verify,
-    backups: outcome.state === 'complete' ? [...j.nodes.map((n) => `${n.node}:${n.backup}`), ...(j.localBackup ? [`local:${j.localBackup}`] : [])] : [],
+    backups:
+      outcome.state === 'complete'
+        ? [...j.nodes.map((n) => `${n.node}:${n.backup}`), ...(j.localBackup ? [`local:${j.localBackup}`] : [])]
+        : [],
     next: nextSteps(j, outcome, verifyFailed),
   };
 }
@@ -43,15 +46,25 @@ function nextSteps(j: Journal, outcome: RunOutcome, verifyFailed: boolean): stri
   }
   for (const f of outcome.failures) {
     const node = f.id.split(' ')[1] ?? '?';
-    if (f.id.startsWith('switch ')) next.push(`${node}: its cookie file and default cookie are still the old ones while its peers use the new cookie for it; do not restart it before \`ejctl cookie rotate --resume\` succeeds (or, on its host, \`ejctl cookie import --force\` with the new cookie, fingerprint ${j.newFingerprint}).`);
-    else if (f.id.startsWith('shared-key ')) next.push(`${node}: shared_key not updated; \`ejctl cookie rotate --resume\` retries it (or restart ${node}).`);
+    if (f.id.startsWith('switch '))
+      next.push(
+        `${node}: its cookie file and default cookie are still the old ones while its peers use the new cookie for it; do not restart it before \`ejctl cookie rotate --resume\` succeeds (or, on its host, \`ejctl cookie import --force\` with the new cookie, fingerprint ${j.newFingerprint}).`,
+      );
+    else if (f.id.startsWith('shared-key '))
+      next.push(`${node}: shared_key not updated; \`ejctl cookie rotate --resume\` retries it (or restart ${node}).`);
     else next.push(`${f.id}: failed; \`ejctl cookie rotate --resume\` retries it.`);
   }
-  if (verifyFailed) next.push('Verification found a node that does not agree (see above); `ejctl cookie rotate --resume` runs the checks again after you fix it.');
+  if (verifyFailed)
+    next.push(
+      'Verification found a node that does not agree (see above); `ejctl cookie rotate --resume` runs the checks again after you fix it.',
+    );
   for (const s of j.skipped) {
-    next.push(`${s} was skipped: before starting it, store the new cookie on its host (\`ejctl cookie import --force\`, reading it from a rotated host's cookie file; fingerprint ${j.newFingerprint}). The running nodes already use the new cookie for it.`);
+    next.push(
+      `${s} was skipped: before starting it, store the new cookie on its host (\`ejctl cookie import --force\`, reading it from a rotated host's cookie file; fingerprint ${j.newFingerprint}). The running nodes already use the new cookie for it.`,
+    );
   }
-  if (outcome.state === 'complete' && !verifyFailed) next.push('The old cookie is kept in 0400 backups until you run `ejctl cookie rotate --finalize`.');
+  if (outcome.state === 'complete' && !verifyFailed)
+    next.push('The old cookie is kept in 0400 backups until you run `ejctl cookie rotate --finalize`.');
   return next;
 }
 

@@ -71,7 +71,10 @@ export async function openSession(plan: LaunchPlan, cookies: { old: string; new:
     });
   });
   await Promise.race([new Promise<void>((r) => (ready = r)), gone]);
-  if (ended) throw new EjctlError('the Erlang control node did not start', Exit.unreachable, { hint: 'Check that Erlang is installed and the EPMD of this host runs.' });
+  if (ended)
+    throw new EjctlError('the Erlang control node did not start', Exit.unreachable, {
+      hint: 'Check that Erlang is installed and the EPMD of this host runs.',
+    });
   let next = 0;
   const call = (op: string, ...args: (string | null)[]): Promise<Reply> => {
     if (ended) return Promise.resolve({ error: 'control-node-exited' });

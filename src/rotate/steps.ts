@@ -27,7 +27,13 @@ export interface StepResult {
 
 const why = (r: Reply): string => {
   const { error, output } = r;
-  const lines = typeof output === 'string' ? output.split('\n').map((l) => l.trim()).filter((l) => l !== '') : [];
+  const lines =
+    typeof output === 'string'
+      ? output
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== '')
+      : [];
   const text = lines.length > 0 ? `: ${lines.slice(0, 3).join(' ')}` : '';
   return `${JSON.stringify(error ?? r)}${text}`;
 };
@@ -47,7 +53,8 @@ export async function runStep(ctx: StepContext, step: Step): Promise<StepResult>
     case 'backup':
     case 'stage': {
       const f = filesOf(ctx, step.node);
-      const write = () => s.call('write', step.node, step.kind === 'backup' ? f.backup : f.staged, step.kind === 'backup' ? 'old' : 'new', w.exe, w.ejctlJs);
+      const write = () =>
+        s.call('write', step.node, step.kind === 'backup' ? f.backup : f.staged, step.kind === 'backup' ? 'old' : 'new', w.exe, w.ejctlJs);
       // Writing is idempotent and nothing depends on it yet: a second try costs nothing.
       let r = await write();
       if (r.error !== undefined) r = await write();
@@ -73,7 +80,10 @@ export async function runStep(ctx: StepContext, step: Step): Promise<StepResult>
     case 'shared-key':
       return result(await s.call('sharedkey', step.node, 'new'));
     case 'local-file': {
-      const { backupPath } = await writeCookieFile(step.path, ctx.newCookie, { replace: true, ...(ctx.localOwner ? { owner: ctx.localOwner } : {}) });
+      const { backupPath } = await writeCookieFile(step.path, ctx.newCookie, {
+        replace: true,
+        ...(ctx.localOwner ? { owner: ctx.localOwner } : {}),
+      });
       return { ok: true, ...(backupPath ? { detail: `old cookie kept in ${backupPath}`, localBackup: backupPath } : {}) };
     }
   }
@@ -87,10 +97,15 @@ export async function undoStep(ctx: StepContext, step: Step): Promise<boolean> {
   const s = ctx.session;
   const undone = (r: Reply): boolean => r.error === undefined || r.error === 'nodedown';
   switch (step.kind) {
-    case 'pin': return undone(await s.call('pin', step.node, step.peer, 'old')) && undone(await s.call('pin', step.peer, step.node, 'old'));
-    case 'pin-down': return undone(await s.call('pin', step.node, step.peer, 'old'));
-    case 'backup': return (await s.call('delete', step.node, filesOf(ctx, step.node).backup)).error === undefined;
-    case 'stage': return (await s.call('delete', step.node, filesOf(ctx, step.node).staged)).error === undefined;
-    default: return false;
+    case 'pin':
+      return undone(await s.call('pin', step.node, step.peer, 'old')) && undone(await s.call('pin', step.peer, step.node, 'old'));
+    case 'pin-down':
+      return undone(await s.call('pin', step.node, step.peer, 'old'));
+    case 'backup':
+      return (await s.call('delete', step.node, filesOf(ctx, step.node).backup)).error === undefined;
+    case 'stage':
+      return (await s.call('delete', step.node, filesOf(ctx, step.node).staged)).error === undefined;
+    default:
+      return false;
   }
 }

@@ -36,7 +36,11 @@ export async function probe(plan: LaunchPlan, cookie: string, nodes: string[]): 
 }
 
 export async function gatherEvidence(
-  session: Session, plan: LaunchPlan, cookies: { old: string; new: string }, nodes: string[], mesh: Record<string, string[]>,
+  session: Session,
+  plan: LaunchPlan,
+  cookies: { old: string; new: string },
+  nodes: string[],
+  mesh: Record<string, string[]>,
 ): Promise<NodeEvidence[]> {
   const [withNew, withOld] = await Promise.all([probe(plan, cookies.new, nodes), probe(plan, cookies.old, nodes)]);
   const evidence: NodeEvidence[] = [];
@@ -47,21 +51,37 @@ export async function gatherEvidence(
   return evidence;
 }
 
-export function judge(node: string, i: NodeInfo | undefined, newAccepted: boolean, oldRejected: boolean, meshBefore: string[]): NodeEvidence {
+export function judge(
+  node: string,
+  i: NodeInfo | undefined,
+  newAccepted: boolean,
+  oldRejected: boolean,
+  meshBefore: string[],
+): NodeEvidence {
   const pins = Object.values(i?.pins ?? {});
   const pinnedNew = pins.filter((p) => p === 'new').length;
   const fileOk = i?.file.exists === true && i.file.mode === 0o400 && i.file.content === 'new';
-  const file = i === undefined ? 'unknown' : fileOk ? '0400, new cookie' : `mode 0${(i.file.mode ?? 0).toString(8)}, holds ${String(i.file.content ?? i.file.error ?? '?')}`;
+  const file =
+    i === undefined
+      ? 'unknown'
+      : fileOk
+        ? '0400, new cookie'
+        : `mode 0${(i.file.mode ?? 0).toString(8)}, holds ${String(i.file.content ?? i.file.error ?? '?')}`;
   const meshSame = i !== undefined && sameSet(i.nodes, meshBefore);
   const e = {
-    node, newAccepted, oldRejected,
+    node,
+    newAccepted,
+    oldRejected,
     defaultCookie: i?.cookie ?? null,
     peersPinnedNew: `${pinnedNew}/${pins.length}`,
     file,
     sharedKey: i?.sharedKey ?? null,
     meshSame,
   };
-  return { ...e, ok: newAccepted && oldRejected && e.defaultCookie === 'new' && pinnedNew === pins.length && fileOk && e.sharedKey === 'new' && meshSame };
+  return {
+    ...e,
+    ok: newAccepted && oldRejected && e.defaultCookie === 'new' && pinnedNew === pins.length && fileOk && e.sharedKey === 'new' && meshSame,
+  };
 }
 
 const sameSet = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
@@ -74,7 +94,7 @@ export function evidenceLine(e: NodeEvidence): string {
     `default cookie ${e.defaultCookie ?? '?'},`,
     `peers pinned to new ${e.peersPinnedNew},`,
     `file ${e.file},`,
-    `shared_key ${e.sharedKey === 'new' ? 'sha(new)' : e.sharedKey ?? '?'},`,
+    `shared_key ${e.sharedKey === 'new' ? 'sha(new)' : (e.sharedKey ?? '?')},`,
     `mesh ${e.meshSame ? 'unchanged' : 'CHANGED'}`,
   ].join(' ');
 }

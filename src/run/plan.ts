@@ -2,9 +2,7 @@
 
 export type StdinPlan =
   /** Bytes written to the child's stdin, then closed. `redacted` is what --dry-run shows instead. */
-  | { kind: 'secret'; data: string; redacted: string }
-  | { kind: 'inherit' }
-  | { kind: 'ignore' };
+  { kind: 'secret'; data: string; redacted: string } | { kind: 'inherit' } | { kind: 'ignore' };
 
 export interface LaunchPlan {
   /** Absolute path of the program. */

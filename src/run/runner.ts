@@ -85,9 +85,13 @@ function waitForChild(child: ChildProcess, file: string): Promise<Outcome> {
 /** Words an outcome for people, once. */
 export function describeOutcome(o: Outcome): string {
   switch (o.kind) {
-    case 'exited': return `exited with code ${o.code}`;
-    case 'killed': return `was killed by ${o.signal}`;
-    case 'not-found': return `could not be started: ${o.file} was not found (is Erlang installed?)`;
-    case 'failed': return `could not be started: ${o.message}`;
+    case 'exited':
+      return `exited with code ${o.code}`;
+    case 'killed':
+      return `was killed by ${o.signal}`;
+    case 'not-found':
+      return `could not be started: ${o.file} was not found (is Erlang installed?)`;
+    case 'failed':
+      return `could not be started: ${o.message}`;
   }
 }

@@ -16,7 +16,9 @@ export function validateNode(v: string): string | undefined {
 export function validateWindow(v: string): string | undefined {
   const w = parseFirewallWindow(v.trim());
   if (typeof w === 'string') return w;
-  return w.max - w.min + 1 > MAX_WINDOW_PORTS ? `${w.max - w.min + 1} ports is more than a firewall window needs (at most ${MAX_WINDOW_PORTS})` : undefined;
+  return w.max - w.min + 1 > MAX_WINDOW_PORTS
+    ? `${w.max - w.min + 1} ports is more than a firewall window needs (at most ${MAX_WINDOW_PORTS})`
+    : undefined;
 }
 
 export function validatePeers(v: string): string | undefined {

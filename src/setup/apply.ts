@@ -35,10 +35,20 @@ export async function applyPlan(plan: SetupPlan, secrets: SetupSecrets, d: Detec
   }
   if (staged) commitOrRestoreCookie(staged, plan, cookie.backupPath);
   applyFixes(plan.fixes);
-  return { cfgBackup: staged?.backup, cookieBackup: cookie.backupPath, cookieFingerprint: cookie.fingerprint ?? d.cookie.fingerprint, fixed: plan.fixes };
+  return {
+    cfgBackup: staged?.backup,
+    cookieBackup: cookie.backupPath,
+    cookieFingerprint: cookie.fingerprint ?? d.cookie.fingerprint,
+    fixed: plan.fixes,
+  };
 }
 
-async function storeCookie(plan: SetupPlan, secrets: SetupSecrets, d: Detected, ctx: Pick<Ctx, 'uid'>): Promise<{ backupPath?: string; fingerprint: string | undefined }> {
+async function storeCookie(
+  plan: SetupPlan,
+  secrets: SetupSecrets,
+  d: Detected,
+  ctx: Pick<Ctx, 'uid'>,
+): Promise<{ backupPath?: string; fingerprint: string | undefined }> {
   const { action, path } = plan.cookie;
   if (action === 'none') return { fingerprint: d.cookie.fingerprint };
   const cookie = cookieToStore(plan, secrets, d, ctx);
@@ -56,7 +66,9 @@ function cookieToStore(plan: SetupPlan, secrets: SetupSecrets, d: Detected, ctx:
       // Its mode or owner is loose, not its content: read it as it is (never a symlink).
       const current = inspectCookieFile(plan.cookie.path, { allowedUids: [ctx.uid], allowedText: 'anyone' }).cookie;
       if (current === undefined || cookieFingerprint(current) !== d.cookie.fingerprint) {
-        throw new EjctlError(`${plan.cookie.path} changed while setup ran; nothing was changed`, Exit.cookie, { hint: 'Run ejctl setup again.' });
+        throw new EjctlError(`${plan.cookie.path} changed while setup ran; nothing was changed`, Exit.cookie, {
+          hint: 'Run ejctl setup again.',
+        });
       }
       return current;
     }
@@ -97,6 +109,10 @@ function applyFixes(fixes: readonly PermissionFix[]): void {
     }
   }
   if (failed.length > 0) {
-    throw new EjctlError(`the configuration and cookie were written, but these permissions could not be fixed: ${failed.join(', ')}`, Exit.error, { hint: 'Fix them by hand, then run ejctl audit.' });
+    throw new EjctlError(
+      `the configuration and cookie were written, but these permissions could not be fixed: ${failed.join(', ')}`,
+      Exit.error,
+      { hint: 'Fix them by hand, then run ejctl audit.' },
+    );
   }
 }

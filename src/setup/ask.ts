@@ -13,7 +13,16 @@ import { readImportedCookie } from './importCookie.js';
 import type { Answers, CookieChoice, Detected, SetupFlags, SetupSecrets, Topology } from './types.js';
 
 /** flag, else --yes default, else the prompt; a flag's value is checked like a typed one. */
-async function resolveAnswer<T>(flags: SetupFlags, a: { flag: T | undefined; flagName: string; check?: (v: T) => string | undefined; secureDefault: T | undefined; prompt: () => Promise<T> }): Promise<T> {
+async function resolveAnswer<T>(
+  flags: SetupFlags,
+  a: {
+    flag: T | undefined;
+    flagName: string;
+    check?: (v: T) => string | undefined;
+    secureDefault: T | undefined;
+    prompt: () => Promise<T>;
+  },
+): Promise<T> {
   if (a.flag !== undefined) {
     const problem = a.check?.(a.flag);
     if (problem) throw usageError(`${a.flagName}: ${problem}`);
@@ -26,7 +35,12 @@ async function resolveAnswer<T>(flags: SetupFlags, a: { flag: T | undefined; fla
   return a.prompt();
 }
 
-export async function askQuestions(d: Detected, flags: SetupFlags, p: Prompter, ctx: Pick<Ctx, 'stdin' | 'stderr'>): Promise<{ answers: Answers; secrets: SetupSecrets }> {
+export async function askQuestions(
+  d: Detected,
+  flags: SetupFlags,
+  p: Prompter,
+  ctx: Pick<Ctx, 'stdin' | 'stderr'>,
+): Promise<{ answers: Answers; secrets: SetupSecrets }> {
   const node = await askNode(d, flags, p);
   const topology = await askTopology(d, flags, p);
   const cluster = topology === 'cluster' ? await askCluster(d, flags, p) : undefined;
@@ -48,8 +62,17 @@ export async function askQuestions(d: Detected, flags: SetupFlags, p: Prompter, 
 async function askNode(d: Detected, flags: SetupFlags, p: Prompter): Promise<string> {
   const current = d.settings.node;
   const node = await resolveAnswer(flags, {
-    flag: flags.node, flagName: '--node NAME', check: validateNode, secureDefault: current,
-    prompt: () => p.input({ message: 'Node name (a short name such as ejabberd@localhost uses -sname)', flag: '--node NAME', default: current, validate: validateNode }),
+    flag: flags.node,
+    flagName: '--node NAME',
+    check: validateNode,
+    secureDefault: current,
+    prompt: () =>
+      p.input({
+        message: 'Node name (a short name such as ejabberd@localhost uses -sname)',
+        flag: '--node NAME',
+        default: current,
+        validate: validateNode,
+      }),
   });
   return node.trim();
 }
@@ -60,14 +83,23 @@ const wasCluster = (d: Detected): boolean => d.settings.inetDistInterface !== un
 function askTopology(d: Detected, flags: SetupFlags, p: Prompter): Promise<Topology> {
   const current: Topology = wasCluster(d) ? 'cluster' : 'single';
   return resolveAnswer<Topology>(flags, {
-    flag: flags.topology, flagName: '--single or --cluster', secureDefault: current,
-    prompt: () => p.select<Topology>({
-      message: 'Is this a single ejabberd node, or a member of a cluster?', flag: '--single or --cluster', default: current,
-      choices: [
-        { name: 'Single node', value: 'single', description: 'Distribution and EPMD on loopback only: nothing Erlang faces the network' },
-        { name: 'Cluster member', value: 'cluster', description: 'Distribution on one address, in a fixed port window, for the peers only' },
-      ],
-    }),
+    flag: flags.topology,
+    flagName: '--single or --cluster',
+    secureDefault: current,
+    prompt: () =>
+      p.select<Topology>({
+        message: 'Is this a single ejabberd node, or a member of a cluster?',
+        flag: '--single or --cluster',
+        default: current,
+        choices: [
+          { name: 'Single node', value: 'single', description: 'Distribution and EPMD on loopback only: nothing Erlang faces the network' },
+          {
+            name: 'Cluster member',
+            value: 'cluster',
+            description: 'Distribution on one address, in a fixed port window, for the peers only',
+          },
+        ],
+      }),
   });
 }
 
@@ -87,16 +119,37 @@ function currentWindow(d: Detected): string {
 async function askCluster(d: Detected, flags: SetupFlags, p: Prompter): Promise<{ address: string; window: string; peers: string[] }> {
   const current = wasCluster(d) ? d.settings.inetDistInterface : undefined;
   const address = await resolveAnswer(flags, {
-    flag: flags.interface, flagName: '--interface ADDRESS', check: checkIpAddress, secureDefault: current,
+    flag: flags.interface,
+    flagName: '--interface ADDRESS',
+    check: checkIpAddress,
+    secureDefault: current,
     prompt: () => askAddress(d, p, current),
   });
   const window = await resolveAnswer(flags, {
-    flag: flags.firewallWindow, flagName: '--firewall-window MIN-MAX', check: validateWindow, secureDefault: currentWindow(d),
-    prompt: () => p.input({ message: 'Distribution port window (FIREWALL_WINDOW, MIN-MAX above 1024)', flag: '--firewall-window MIN-MAX', default: currentWindow(d), validate: validateWindow }),
+    flag: flags.firewallWindow,
+    flagName: '--firewall-window MIN-MAX',
+    check: validateWindow,
+    secureDefault: currentWindow(d),
+    prompt: () =>
+      p.input({
+        message: 'Distribution port window (FIREWALL_WINDOW, MIN-MAX above 1024)',
+        flag: '--firewall-window MIN-MAX',
+        default: currentWindow(d),
+        validate: validateWindow,
+      }),
   });
   const peers = await resolveAnswer(flags, {
-    flag: flags.peers?.join(','), flagName: '--peers ADDRESS,...', check: validatePeers, secureDefault: '',
-    prompt: () => p.input({ message: "The other nodes' addresses, for the firewall rules (comma-separated; empty: fill in later)", flag: '--peers ADDRESS,...', default: '', validate: validatePeers }),
+    flag: flags.peers?.join(','),
+    flagName: '--peers ADDRESS,...',
+    check: validatePeers,
+    secureDefault: '',
+    prompt: () =>
+      p.input({
+        message: "The other nodes' addresses, for the firewall rules (comma-separated; empty: fill in later)",
+        flag: '--peers ADDRESS,...',
+        default: '',
+        validate: validatePeers,
+      }),
   });
   return { address, window: window.trim(), peers: splitList(peers) };
 }
@@ -105,9 +158,13 @@ async function askAddress(d: Detected, p: Prompter, current: string | undefined)
   const offered = [...d.addresses].sort((a, b) => Number(a.internal) - Number(b.internal));
   const other = '\0other';
   const picked = await p.select<string>({
-    message: 'Which address should distribution listen on? (the one the peers reach this host at)', flag: '--interface ADDRESS',
+    message: 'Which address should distribution listen on? (the one the peers reach this host at)',
+    flag: '--interface ADDRESS',
     choices: [
-      ...offered.map((a) => ({ name: `${a.address} (${a.interface}${a.internal ? ', loopback: peers cannot reach it' : ''})`, value: a.address })),
+      ...offered.map((a) => ({
+        name: `${a.address} (${a.interface}${a.internal ? ', loopback: peers cannot reach it' : ''})`,
+        value: a.address,
+      })),
       { name: 'Another address...', value: other },
     ],
     ...(current ? { default: current } : {}),
@@ -135,20 +192,28 @@ function cookieStatus(d: Detected): { usable: boolean; sound: boolean; note: str
 
 async function askCookie(d: Detected, flags: SetupFlags, p: Prompter, topology: Topology): Promise<CookieChoice> {
   const st = cookieStatus(d);
-  const check = (c: CookieChoice) => (c === 'keep' && !st.usable ? `there is no usable cookie to keep at ${d.cookie.path}${st.note ? ` (${st.note})` : ''}` : undefined);
+  const check = (c: CookieChoice) =>
+    c === 'keep' && !st.usable ? `there is no usable cookie to keep at ${d.cookie.path}${st.note ? ` (${st.note})` : ''}` : undefined;
   return resolveAnswer<CookieChoice>(flags, {
-    flag: flags.cookie ?? (flags.cookieFile !== undefined ? 'import' : undefined), flagName: '--cookie keep|new|import', check,
+    flag: flags.cookie ?? (flags.cookieFile !== undefined ? 'import' : undefined),
+    flagName: '--cookie keep|new|import',
+    check,
     secureDefault: st.sound ? 'keep' : 'new',
     prompt: async () => {
       if (topology === 'cluster') {
         const join = await p.select<boolean>({
-          message: 'Join an existing cluster, or start a new one?', flag: '--cookie import (join) or --cookie keep|new',
-          choices: [{ name: 'Start a new cluster (this is the first node)', value: false }, { name: 'Join an existing cluster (import its cookie)', value: true }],
+          message: 'Join an existing cluster, or start a new one?',
+          flag: '--cookie import (join) or --cookie keep|new',
+          choices: [
+            { name: 'Start a new cluster (this is the first node)', value: false },
+            { name: 'Join an existing cluster (import its cookie)', value: true },
+          ],
         });
         if (join) return 'import';
       }
       return p.select<CookieChoice>({
-        message: st.note ? `The cookie in ${d.cookie.path} needs attention: ${st.note}.` : `The cookie in ${d.cookie.path}:`, flag: '--cookie keep|new|import',
+        message: st.note ? `The cookie in ${d.cookie.path} needs attention: ${st.note}.` : `The cookie in ${d.cookie.path}:`,
+        flag: '--cookie keep|new|import',
         choices: [
           ...(st.usable ? [{ name: `Keep it${st.sound ? '' : ' (not recommended)'}`, value: 'keep' as const }] : []),
           { name: 'Create a new strong cookie (the old one is kept as a 0400 backup)', value: 'new' },
@@ -162,11 +227,19 @@ async function askCookie(d: Detected, flags: SetupFlags, p: Prompter, topology: 
 async function askFixes(findings: Finding[], flags: SetupFlags, p: Prompter): Promise<Finding[]> {
   if (findings.length === 0) return [];
   const all = await resolveAnswer<boolean | Finding[]>(flags, {
-    flag: flags.fixPermissions, flagName: '--fix-permissions or --no-fix-permissions', secureDefault: true,
-    prompt: () => p.checkbox<Finding>({
-      message: 'Fix these permission problems the audit found? (space toggles, Enter accepts)', flag: '--fix-permissions or --no-fix-permissions',
-      choices: findings.map((f) => ({ name: `chmod ${octalMode(f.fixMode ?? 0)} ${f.path ?? ''} (${f.title})`, value: f, checked: true })),
-    }),
+    flag: flags.fixPermissions,
+    flagName: '--fix-permissions or --no-fix-permissions',
+    secureDefault: true,
+    prompt: () =>
+      p.checkbox<Finding>({
+        message: 'Fix these permission problems the audit found? (space toggles, Enter accepts)',
+        flag: '--fix-permissions or --no-fix-permissions',
+        choices: findings.map((f) => ({
+          name: `chmod ${octalMode(f.fixMode ?? 0)} ${f.path ?? ''} (${f.title})`,
+          value: f,
+          checked: true,
+        })),
+      }),
   });
   if (Array.isArray(all)) return all;
   return all ? findings : [];

@@ -27,14 +27,18 @@ const SHELL_LITERAL = /^[A-Za-z0-9@%+=:,./_-]+$/;
 
 export function quoteCfgValue(value: string): string {
   if (SHELL_LITERAL.test(value)) return value;
-  if (value.includes("'") || value.includes('\n')) throw configError(`cannot write the value ${JSON.stringify(value)} into ejabberdctl.cfg`);
+  if (value.includes("'") || value.includes('\n'))
+    throw configError(`cannot write the value ${JSON.stringify(value)} into ejabberdctl.cfg`);
   return `'${value}'`;
 }
 
 /** The parser's refusal (`FILE:LINE: a construct a shell would execute ...`), worded for an edit (exit 78). */
 export function refuseToEdit(err: Error): EjctlError {
   const where = err.message.replace(/^(.*?):(\d+): /, '$1: line $2: ');
-  return configError(`ejctl setup will not edit ${where}`, 'Remove that line (keep only NAME=value assignments and comments), then run ejctl setup again.');
+  return configError(
+    `ejctl setup will not edit ${where}`,
+    'Remove that line (keep only NAME=value assignments and comments), then run ejctl setup again.',
+  );
 }
 
 function readCfgForEdit(text: string, file: string): ParsedCfg {

@@ -59,7 +59,7 @@ function nftablesRules(input: FirewallInput, openPorts: number[]): string {
   }
   lines.push(`    tcp dport ${erlangPorts} drop comment "EPMD and distribution: nobody else"`, '  }', '}');
   if (input.topology === 'cluster' && input.peers.length === 0) {
-    lines.push('# Add each peer node\'s address: nft add element inet ejabberd cluster_peers4 { 192.0.2.10 }');
+    lines.push("# Add each peer node's address: nft add element inet ejabberd cluster_peers4 { 192.0.2.10 }");
   }
   return `${lines.join('\n')}\n`;
 }
@@ -70,7 +70,7 @@ function ufwRules(input: FirewallInput, openPorts: number[]): string {
   for (const port of openPorts) lines.push(`ufw allow ${port}/tcp comment 'XMPP'`);
   if (input.topology === 'cluster') {
     const peers = input.peers.length ? input.peers : ['PEER_ADDRESS'];
-    if (!input.peers.length) lines.push('# Replace PEER_ADDRESS with each peer node\'s address, one pair of lines per peer:');
+    if (!input.peers.length) lines.push("# Replace PEER_ADDRESS with each peer node's address, one pair of lines per peer:");
     for (const peer of peers) {
       lines.push(
         `ufw allow from ${peer} to any port ${EPMD_PORT} proto tcp comment 'EPMD, cluster peer'`,

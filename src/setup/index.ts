@@ -40,7 +40,11 @@ export async function runSetup(ctx: SetupCtx, flags: SetupFlags, location: Locat
   // The settings as they are now, so the audit judges the result, not the previous state.
   const after = loadSettings(ctx, location).settings;
   const steps = await nextSteps(ctx, detected, plan, result, after);
-  ctx.stdout.write(flags.json ? `${JSON.stringify(resultJson(plan, changes, result, steps), null, 2)}\n` : describeResult(changes, result) + describeNextSteps(steps));
+  ctx.stdout.write(
+    flags.json
+      ? `${JSON.stringify(resultJson(plan, changes, result, steps), null, 2)}\n`
+      : describeResult(changes, result) + describeNextSteps(steps),
+  );
   return Exit.ok;
 }
 

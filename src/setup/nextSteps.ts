@@ -20,7 +20,13 @@ export interface NextSteps {
   audit: AuditReport;
 }
 
-export async function nextSteps(ctx: Pick<Ctx, 'uid' | 'files' | 'env' | 'now'>, d: Detected, plan: SetupPlan, result: ApplyResult | undefined, after: Settings): Promise<NextSteps> {
+export async function nextSteps(
+  ctx: Pick<Ctx, 'uid' | 'files' | 'env' | 'now'>,
+  d: Detected,
+  plan: SetupPlan,
+  result: ApplyResult | undefined,
+  after: Settings,
+): Promise<NextSteps> {
   const window = parseFirewallWindow(plan.answers.firewallWindow);
   const firewall = firewallRules({
     topology: plan.answers.topology,
@@ -45,18 +51,32 @@ function restartAdvice(d: Detected, plan: SetupPlan, result: ApplyResult | undef
     lines.push('Restart ejabberd so the changes take effect: ejctl restart (or systemctl restart ejabberd).');
   }
   if (plan.cfg.changes.some((c) => c.name === 'ERL_EPMD_ADDRESS')) {
-    lines.push("EPMD keeps the addresses it was started with: once no Erlang node runs, stop it (epmd -kill) so the next start binds it anew. On systemd hosts EPMD comes from epmd.socket/epmd.service, which ignores ERL_EPMD_ADDRESS: set its ListenStream there.");
+    lines.push(
+      'EPMD keeps the addresses it was started with: once no Erlang node runs, stop it (epmd -kill) so the next start binds it anew. On systemd hosts EPMD comes from epmd.socket/epmd.service, which ignores ERL_EPMD_ADDRESS: set its ListenStream there.',
+    );
   }
   return lines;
 }
 
 export function describeNextSteps(n: NextSteps): string {
-  const out = ['', 'Next steps', '', '1. Firewall rules for this choice (nothing was changed in your firewall):', '', n.firewall.nftables, n.firewall.ufw];
+  const out = [
+    '',
+    'Next steps',
+    '',
+    '1. Firewall rules for this choice (nothing was changed in your firewall):',
+    '',
+    n.firewall.nftables,
+    n.firewall.ufw,
+  ];
   for (const l of n.firewall.otherListeners) {
     out.push(`Not opened: ${l.module} on port ${l.port}; open it yourself if it must face the network.`);
   }
   out.push('', '2. Restart:', ...n.restart.map((l) => `   ${l}`));
-  out.push('', `3. Cookie fingerprint: ${n.cookieFingerprint ?? '(no readable cookie)'}`, '   Compare it with `ejctl cookie fingerprint` on every other node of the cluster.');
+  out.push(
+    '',
+    `3. Cookie fingerprint: ${n.cookieFingerprint ?? '(no readable cookie)'}`,
+    '   Compare it with `ejctl cookie fingerprint` on every other node of the cluster.',
+  );
   out.push('', `4. Audit: ${auditSummary(n.audit)}`);
   for (const f of n.audit.findings.filter((x) => severityRank(x.severity) >= severityRank('medium'))) {
     out.push(`   [${f.severity}] ${f.title}: ${f.evidence}`, `      fix: ${f.fix}`);
@@ -67,6 +87,9 @@ export function describeNextSteps(n: NextSteps): string {
 
 export function auditSummary(a: AuditReport): string {
   const counts = SEVERITIES.map((s: Severity) => [s, a.findings.filter((f) => f.severity === s).length] as const).reverse();
-  const text = counts.filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
+  const text = counts
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
   return text ? `${text} (run ejctl audit for the details)` : 'no findings';
 }

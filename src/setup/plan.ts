@@ -15,14 +15,27 @@ export function wantedValues(a: Pick<Answers, 'node' | 'topology' | 'interface' 
   const single = a.topology === 'single';
   return [
     { name: 'ERLANG_NODE', value: a.node, why: 'The node name (-sname unless it holds a dot)' },
-    { name: 'INET_DIST_INTERFACE', value: single ? '127.0.0.1' : a.interface, why: single ? 'Single node: Erlang distribution on loopback only' : 'Cluster: Erlang distribution on this address only' },
+    {
+      name: 'INET_DIST_INTERFACE',
+      value: single ? '127.0.0.1' : a.interface,
+      why: single ? 'Single node: Erlang distribution on loopback only' : 'Cluster: Erlang distribution on this address only',
+    },
     // EPMD always adds loopback itself, so local tools still find the node in a cluster.
-    { name: 'ERL_EPMD_ADDRESS', value: single ? '127.0.0.1' : a.interface, why: single ? 'Single node: EPMD on loopback only' : 'Cluster: EPMD on this address (and loopback) only' },
+    {
+      name: 'ERL_EPMD_ADDRESS',
+      value: single ? '127.0.0.1' : a.interface,
+      why: single ? 'Single node: EPMD on loopback only' : 'Cluster: EPMD on this address (and loopback) only',
+    },
     { name: 'FIREWALL_WINDOW', value: a.firewallWindow, why: 'Distribution ports in a fixed range, so a firewall can hold them' },
   ];
 }
 
-export function buildSetupPlan(d: Detected, a: Answers, secrets: SetupSecrets, stateOf: (path: string) => FileState | undefined): SetupPlan {
+export function buildSetupPlan(
+  d: Detected,
+  a: Answers,
+  secrets: SetupSecrets,
+  stateOf: (path: string) => FileState | undefined,
+): SetupPlan {
   const edit = editCtlConfig(d.cfgText, d.cfgRealPath, wantedValues(a));
   const to: FileState = { mode: CFG_MODE, uid: 0, gid: d.installGid };
   const from = d.cfgState;
@@ -50,7 +63,13 @@ function planCookie(d: Detected, a: Answers, secrets: SetupSecrets): SetupPlan['
   const exists = !ids.has('missing');
   const owner = d.settings.installUser?.name ?? 'the current user';
   const problems = d.cookie.problems.map((p) => p.message).join('; ');
-  const make = (action: CookieAction, reason: string, fingerprint: string | undefined) => ({ path: d.cookie.path, action, reason, owner, fingerprint });
+  const make = (action: CookieAction, reason: string, fingerprint: string | undefined) => ({
+    path: d.cookie.path,
+    action,
+    reason,
+    owner,
+    fingerprint,
+  });
   if (a.cookie === 'keep') {
     return loose
       ? make('rewrite', `same cookie, written again as a new file with mode 0400 owned by ${owner} (${problems})`, d.cookie.fingerprint)
@@ -81,22 +100,30 @@ function planWarnings(d: Detected, a: Answers): string[] {
   const w: string[] = [];
   const s = d.settings;
   if (a.node !== s.node && d.mnesiaSchema) {
-    w.push(`The spool ${s.spoolDir} holds a Mnesia database made for ${s.node}; under the name ${a.node} ejabberd will not find it. Keep the old name, or rename the database first (ejabberdctl mnesia_change_nodename).`);
+    w.push(
+      `The spool ${s.spoolDir} holds a Mnesia database made for ${s.node}; under the name ${a.node} ejabberd will not find it. Keep the old name, or rename the database first (ejabberdctl mnesia_change_nodename).`,
+    );
   }
-  if (a.node.split('@')[1]?.includes('.')) w.push(`${a.node} holds a dot, so the node uses long names (-name); short names (-sname) are the safer default.`);
+  if (a.node.split('@')[1]?.includes('.'))
+    w.push(`${a.node} holds a dot, so the node uses long names (-name); short names (-sname) are the safer default.`);
   if (a.topology === 'cluster' && isLoopback(a.interface)) {
     w.push(`${a.interface} is a loopback address: the other nodes cannot reach this one there.`);
   }
   const host = a.node.split('@')[1] ?? '';
   if (a.topology === 'cluster' && (host === 'localhost' || isLoopback(host))) {
-    w.push(`In a cluster the host part of ${a.node} must be a name the other nodes resolve to ${a.interface}; '${host}' is not (and ejctl on this host will not reach the node there either).`);
+    w.push(
+      `In a cluster the host part of ${a.node} must be a name the other nodes resolve to ${a.interface}; '${host}' is not (and ejctl on this host will not reach the node there either).`,
+    );
   }
   if (a.topology === 'cluster' && !d.addresses.some((x) => x.address === a.interface)) {
     w.push(`${a.interface} is not an address of this host: the node will not start until it is.`);
   }
   if (d.nodeRunning) {
     w.push(`${s.node} is running: it keeps its current settings until it restarts.`);
-    if (a.cookie !== 'keep') w.push('A new cookie: ejctl cannot reach the running node with it until the node restarts (for a live cluster, use `ejctl cookie rotate` instead).');
+    if (a.cookie !== 'keep')
+      w.push(
+        'A new cookie: ejctl cannot reach the running node with it until the node restarts (for a live cluster, use `ejctl cookie rotate` instead).',
+      );
   }
   return w;
 }

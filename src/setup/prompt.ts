@@ -59,10 +59,15 @@ export function createPrompter(ctx: PromptCtx): Prompter {
   const check = (validate?: (v: string) => string | undefined) => (v: string) => validate?.(v) ?? true;
   return {
     interactive,
-    input: (q) => ask(q, (p) => p.input({ message: q.message, ...(q.default === undefined ? {} : { default: q.default }), validate: check(q.validate) }, context)),
+    input: (q) =>
+      ask(q, (p) =>
+        p.input({ message: q.message, ...(q.default === undefined ? {} : { default: q.default }), validate: check(q.validate) }, context),
+      ),
     secret: (q) => ask(q, (p) => p.password({ message: q.message, validate: check(q.validate) }, context)),
     select: <T>(q: Base & { choices: Choice<T>[]; default?: T }) =>
-      ask(q, (p) => p.select<T>({ message: q.message, choices: q.choices, ...(q.default === undefined ? {} : { default: q.default }) }, context)),
+      ask(q, (p) =>
+        p.select<T>({ message: q.message, choices: q.choices, ...(q.default === undefined ? {} : { default: q.default }) }, context),
+      ),
     checkbox: <T>(q: Base & { choices: (Choice<T> & { checked: boolean })[] }) =>
       ask(q, (p) => p.checkbox<T>({ message: q.message, choices: q.choices }, context)),
     confirm: (q) => ask(q, (p) => p.confirm({ message: q.message, default: q.default }, context)),
@@ -71,7 +76,10 @@ export function createPrompter(ctx: PromptCtx): Prompter {
 
 function missingAnswer(q: Base, ctx: PromptCtx): EjctlError {
   const why = isCi(ctx.env) ? 'CI is set' : 'there is no terminal to ask in';
-  return usageError(`setup needs an answer to "${q.message}" and ${why}: pass ${q.flag}`, 'Or pass --yes to take the secure default for every question not answered by a flag.');
+  return usageError(
+    `setup needs an answer to "${q.message}" and ${why}: pass ${q.flag}`,
+    'Or pass --yes to take the secure default for every question not answered by a flag.',
+  );
 }
 
 /** Inquirer's Ctrl-C (ExitPromptError) and an aborted prompt become one error; others pass. */

@@ -27,7 +27,9 @@ export function describeSetupPlan(plan: SetupPlan, n: Names): string {
       const how = c.how === 'update' ? `line ${c.line ?? '?'}` : 'appended';
       out.push(`    ${c.name.padEnd(width)}  ${c.old ?? '(not set)'} -> ${c.new}  (${how})`);
     }
-    out.push(`    file: ${fileState(cfg.from, n)} -> ${fileState(cfg.to, n)}${cfg.from ? ', the current file kept as a backup with its owner and mode' : ''}`);
+    out.push(
+      `    file: ${fileState(cfg.from, n)} -> ${fileState(cfg.to, n)}${cfg.from ? ', the current file kept as a backup with its owner and mode' : ''}`,
+    );
   }
   const cookie = plan.cookie;
   const fp = cookie.fingerprint ? ` (fingerprint ${cookie.fingerprint})` : '';
@@ -54,8 +56,19 @@ export function planJson(plan: SetupPlan): Record<string, unknown> {
       from: state(plan.cfg.from),
       to: state(plan.cfg.to),
     },
-    cookie: { path: plan.cookie.path, action: plan.cookie.action, reason: plan.cookie.reason, owner: plan.cookie.owner, fingerprint: plan.cookie.fingerprint ?? null },
-    fixes: plan.fixes.map((f) => ({ path: f.path, id: f.id, from: f.fromMode === undefined ? null : octalMode(f.fromMode), to: octalMode(f.toMode) })),
+    cookie: {
+      path: plan.cookie.path,
+      action: plan.cookie.action,
+      reason: plan.cookie.reason,
+      owner: plan.cookie.owner,
+      fingerprint: plan.cookie.fingerprint ?? null,
+    },
+    fixes: plan.fixes.map((f) => ({
+      path: f.path,
+      id: f.id,
+      from: f.fromMode === undefined ? null : octalMode(f.fromMode),
+      to: octalMode(f.toMode),
+    })),
     warnings: plan.warnings,
   };
 }

@@ -57,7 +57,10 @@ export function discard(staged: StagedFile): void {
 
 function writeBackup(target: string, from: FileState): string {
   const old = readFileSync(target);
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   for (let n = 0; ; n++) {
     const backup = `${target}.ejctl-bak-${stamp}${n === 0 ? '' : `-${n}`}`;
     try {
@@ -93,5 +96,8 @@ function writeExclusive(path: string, content: Buffer, state: FileState): void {
 function asConfigError(err: unknown, target: string): unknown {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === undefined) return err;
-  return configError(`cannot write ${target} (${code}); it was left as it was`, code === 'EPERM' || code === 'EACCES' ? 'Run ejctl setup as root.' : undefined);
+  return configError(
+    `cannot write ${target} (${code}); it was left as it was`,
+    code === 'EPERM' || code === 'EACCES' ? 'Run ejctl setup as root.' : undefined,
+  );
 }

@@ -9,9 +9,20 @@ export const DEFAULT_EPMD_PORT = 4369;
 
 export type EpmdFailure = { ok: false; reason: 'refused' | 'timeout' | 'unresolved' | 'error'; detail: string };
 
-export interface EpmdNames { ok: true; names: { name: string; port: number }[] }
+export interface EpmdNames {
+  ok: true;
+  names: { name: string; port: number }[];
+}
 
-export interface EpmdNode { ok: true; found: true; port: number; highestVersion: number; lowestVersion: number; nodeType: number; protocol: number }
+export interface EpmdNode {
+  ok: true;
+  found: true;
+  port: number;
+  highestVersion: number;
+  lowestVersion: number;
+  nodeType: number;
+  protocol: number;
+}
 
 export function epmdPort(env: NodeJS.ProcessEnv): number {
   const port = Number(env.ERL_EPMD_PORT);
@@ -34,7 +45,10 @@ function request(host: string, port: number, payload: Buffer, timeoutMs: number)
       socket.write(frame);
     });
     socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('end', () => { socket.destroy(); resolve(Buffer.concat(chunks)); });
+    socket.on('end', () => {
+      socket.destroy();
+      resolve(Buffer.concat(chunks));
+    });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ECONNREFUSED') fail('refused', `nothing listens on ${host}:${port}`);
       else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') fail('unresolved', `the host name ${host} does not resolve`);
@@ -47,14 +61,23 @@ export async function epmdNames(host: string, port: number, timeoutMs = 2000): P
   const answer = await request(host, port, Buffer.from([110]), timeoutMs);
   if (!Buffer.isBuffer(answer)) return answer;
   if (answer.length < 4) return { ok: false, reason: 'error', detail: 'EPMD sent a short answer' };
-  const names = answer.subarray(4).toString('utf8').split('\n').flatMap((line) => {
-    const m = /^name (\S+) at port (\d+)$/.exec(line);
-    return m ? [{ name: m[1] ?? '', port: Number(m[2]) }] : [];
-  });
+  const names = answer
+    .subarray(4)
+    .toString('utf8')
+    .split('\n')
+    .flatMap((line) => {
+      const m = /^name (\S+) at port (\d+)$/.exec(line);
+      return m ? [{ name: m[1] ?? '', port: Number(m[2]) }] : [];
+    });
   return { ok: true, names };
 }
 
-export async function epmdPortPlease(host: string, port: number, name: string, timeoutMs = 2000): Promise<EpmdNode | { ok: true; found: false } | EpmdFailure> {
+export async function epmdPortPlease(
+  host: string,
+  port: number,
+  name: string,
+  timeoutMs = 2000,
+): Promise<EpmdNode | { ok: true; found: false } | EpmdFailure> {
   const answer = await request(host, port, Buffer.concat([Buffer.from([122]), Buffer.from(name, 'utf8')]), timeoutMs);
   if (!Buffer.isBuffer(answer)) return answer;
   if (answer[0] !== 119 || answer.length < 2) return { ok: false, reason: 'error', detail: 'EPMD sent an unexpected answer' };

@@ -30,13 +30,32 @@ const restore = () => putCookie(f.cookie);
 describe('cookie findings', () => {
   const cases: { id: string; make: () => void; secret?: string }[] = [
     { id: 'cookie-missing', make: () => rmSync(f.cookieFile) },
-    { id: 'cookie-symlink', make: () => { const real = join(f.home, 'real.cookie'); rmSync(real, { force: true }); writeFileMode(real, f.cookie, 0o400); rmSync(f.cookieFile); symlinkSync(real, f.cookieFile); } },
-    { id: 'cookie-not-regular', make: () => { rmSync(f.cookieFile); mkdirSync(f.cookieFile, { mode: 0o700 }); } },
+    {
+      id: 'cookie-symlink',
+      make: () => {
+        const real = join(f.home, 'real.cookie');
+        rmSync(real, { force: true });
+        writeFileMode(real, f.cookie, 0o400);
+        rmSync(f.cookieFile);
+        symlinkSync(real, f.cookieFile);
+      },
+    },
+    {
+      id: 'cookie-not-regular',
+      make: () => {
+        rmSync(f.cookieFile);
+        mkdirSync(f.cookieFile, { mode: 0o700 });
+      },
+    },
     { id: 'cookie-loose-mode', make: () => putCookie(f.cookie, 0o440) },
     { id: 'cookie-loose-parent', make: () => chmodSync(f.home, 0o777) },
     { id: 'cookie-empty', make: () => putCookie('') },
     { id: 'cookie-too-long', make: () => putCookie('x'.repeat(300)), secret: 'x'.repeat(300) },
-    { id: 'cookie-bad-characters', make: () => putCookie('Secret Cookie With Spaces 8f3k2l9q0w7e6r5t4y'), secret: 'Secret Cookie With Spaces' },
+    {
+      id: 'cookie-bad-characters',
+      make: () => putCookie('Secret Cookie With Spaces 8f3k2l9q0w7e6r5t4y'),
+      secret: 'Secret Cookie With Spaces',
+    },
     { id: 'cookie-weak-otp-shape', make: () => putCookie('QWERTYUIOPASDFGHJKLZ'), secret: 'QWERTYUIOPASDFGHJKLZ' },
     { id: 'cookie-weak-entropy', make: () => putCookie('abc123'), secret: 'abc123' },
   ];
@@ -78,14 +97,14 @@ describe('cookie findings', () => {
   });
 });
 
-describe('a cookie in root\'s home', () => {
+describe("a cookie in root's home", () => {
   const audit = async (rootHome: string) => {
     const ctx = processCtx();
     const { settings } = loadSettings(ctx, { ctlConfig: f.cfgPath });
     return runAudit(ctx, settings, { roots: { rootHome } });
   };
 
-  it('root-home-cookie appears when root\'s home holds .erlang.cookie, and goes away without it', async () => {
+  it("root-home-cookie appears when root's home holds .erlang.cookie, and goes away without it", async () => {
     const rootHome = tempDir('ejctl-roothome-');
     writeFileMode(join(rootHome, '.erlang.cookie'), 'ABCDEFGHIJKLMNOPQRST', 0o400);
     const bad = await audit(rootHome);
@@ -97,7 +116,7 @@ describe('a cookie in root\'s home', () => {
     expect((await audit(rootHome)).findings.map((x) => x.id)).not.toContain('root-home-cookie');
   });
 
-  it('is not reported when root\'s cookie is the node\'s own cookie file', async () => {
+  it("is not reported when root's cookie is the node's own cookie file", async () => {
     expect((await audit(f.home)).findings.map((x) => x.id)).not.toContain('root-home-cookie');
   });
 });

@@ -42,7 +42,11 @@ describe('an ejabberd node bound to 0.0.0.0 without a firewall window', () => {
     expect(expectFinding(run, 'epmd-exposed').evidence).toMatch(new RegExp(`^EPMD \\(port ${port}\\) listens on 0\\.0\\.0\\.0:${port}`));
     const dist = expectFinding(run, 'dist-exposed');
     expect(dist.severity).toBe('high');
-    expect(dist.evidence).toMatch(new RegExp(`^${n.node} \\(distribution port (\\d+) from EPMD at 127\\.0\\.0\\.1:${port}, beam pid \\d+\\) listens on 0\\.0\\.0\\.0:\\1$`));
+    expect(dist.evidence).toMatch(
+      new RegExp(
+        `^${n.node} \\(distribution port (\\d+) from EPMD at 127\\.0\\.0\\.1:${port}, beam pid \\d+\\) listens on 0\\.0\\.0\\.0:\\1$`,
+      ),
+    );
     expectFinding(run, 'no-firewall-window');
     expectFinding(run, 'plain-tcp-distribution');
     expect(run.ids).not.toContain('dist-port-outside-window');

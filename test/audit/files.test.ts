@@ -126,10 +126,13 @@ describe.skipIf(!isRoot)('file owners', () => {
 describe('read-only', () => {
   it('the audit changes no mode, owner, content or time of the installation', async () => {
     chmodSync(f.ymlPath, 0o644);
-    const snapshot = () => readdirSync(f.dir, { recursive: true, withFileTypes: false }).map((p) => {
-      const st = lstatSync(join(f.dir, String(p)));
-      return `${String(p)} ${st.mode} ${st.uid} ${st.gid} ${st.size} ${st.mtimeMs}`;
-    }).sort();
+    const snapshot = () =>
+      readdirSync(f.dir, { recursive: true, withFileTypes: false })
+        .map((p) => {
+          const st = lstatSync(join(f.dir, String(p)));
+          return `${String(p)} ${st.mode} ${st.uid} ${st.gid} ${st.size} ${st.mtimeMs}`;
+        })
+        .sort();
     const before = snapshot();
     const run = await auditJson(f.cfgPath);
     expectFinding(run, 'ejabberd-yml-readable');

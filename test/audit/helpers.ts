@@ -47,7 +47,10 @@ export function findingsOf(run: AuditRun, id: string, path?: string): JsonFindin
 
 export function expectFinding(run: AuditRun, id: string, path?: string): JsonFinding {
   const found = findingsOf(run, id, path);
-  expect(found.map((f) => f.id), `${id}${path ? ` for ${path}` : ''} in ${run.ids.join(', ')}`).toContain(id);
+  expect(
+    found.map((f) => f.id),
+    `${id}${path ? ` for ${path}` : ''} in ${run.ids.join(', ')}`,
+  ).toContain(id);
   return found[0] as JsonFinding;
 }
 
@@ -56,4 +59,11 @@ export function expectNoFinding(run: AuditRun, id: string, path?: string): void 
 }
 
 /** The network findings a single node can cause (epmd-system-service is the host's, not the node's). */
-export const NODE_NETWORK_IDS = ['epmd-exposed', 'dist-exposed', 'dist-port-outside-window', 'no-firewall-window', 'plain-tcp-distribution', 'long-names'];
+export const NODE_NETWORK_IDS = [
+  'epmd-exposed',
+  'dist-exposed',
+  'dist-port-outside-window',
+  'no-firewall-window',
+  'plain-tcp-distribution',
+  'long-names',
+];

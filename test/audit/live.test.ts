@@ -18,7 +18,16 @@ beforeAll(async () => {
   port = await freePort();
   const window = `${port}-${port + 5}`;
   n = await startTestNode({
-    erlArgs: ['-kernel', 'inet_dist_use_interface', '{127,0,0,1}', '-kernel', 'inet_dist_listen_min', String(port), 'inet_dist_listen_max', String(port + 5)],
+    erlArgs: [
+      '-kernel',
+      'inet_dist_use_interface',
+      '{127,0,0,1}',
+      '-kernel',
+      'inet_dist_listen_min',
+      String(port),
+      'inet_dist_listen_max',
+      String(port + 5),
+    ],
     cfgExtra: `FIREWALL_WINDOW=${window}\nINET_DIST_INTERFACE=127.0.0.1\nERL_EPMD_ADDRESS=127.0.0.1`,
   });
 });
@@ -57,9 +66,16 @@ describe('an ejabberd node on loopback with a window', () => {
   it('long-names appears for a node name with a dot (not running), not for the -sname node', async () => {
     const long = cfgVariant((t) => t.replace(/^ERLANG_NODE=.*$/m, 'ERLANG_NODE=ejabberd@xmpp.example.net'));
     const run = await auditJson(long);
-    expect(expectFinding(run, 'long-names').evidence).toBe('ERLANG_NODE=ejabberd@xmpp.example.net holds a dot, so the node starts with -name');
-    expect(run.report.skipped).toContainEqual({ check: 'node-user', reason: 'no beam process runs ejabberd@xmpp.example.net (the node is not running)' });
-    expect(run.report.skipped.find((s) => s.check === 'distribution-exposure')?.reason).toBe(`ejabberd@xmpp.example.net is not registered in EPMD at 127.0.0.1:${epmdPort()}: the node is not running`);
+    expect(expectFinding(run, 'long-names').evidence).toBe(
+      'ERLANG_NODE=ejabberd@xmpp.example.net holds a dot, so the node starts with -name',
+    );
+    expect(run.report.skipped).toContainEqual({
+      check: 'node-user',
+      reason: 'no beam process runs ejabberd@xmpp.example.net (the node is not running)',
+    });
+    expect(run.report.skipped.find((s) => s.check === 'distribution-exposure')?.reason).toBe(
+      `ejabberd@xmpp.example.net is not registered in EPMD at 127.0.0.1:${epmdPort()}: the node is not running`,
+    );
     expectNoFinding(await auditJson(n.cfgPath), 'long-names');
   });
 });

@@ -18,7 +18,8 @@ import { createTestNodeFiles } from '../helpers/node.js';
 afterAll(() => cleanupTempDirs());
 
 const HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
-const row = (local: string, st: string) => `   0: ${local} 00000000:0000 ${st} 00000000:00000000 00:00000000 00000000   103        0 6262 1 0 100 0 0 10 0\n`;
+const row = (local: string, st: string) =>
+  `   0: ${local} 00000000:0000 ${st} 00000000:00000000 00:00000000 00000000   103        0 6262 1 0 100 0 0 10 0\n`;
 
 describe('/proc/net/tcp and tcp6', () => {
   it('keeps listening sockets and decodes the addresses', () => {
@@ -27,8 +28,12 @@ describe('/proc/net/tcp and tcp6', () => {
       { family: 4, address: '127.0.0.1', port: 4369 },
       { family: 4, address: '0.0.0.0', port: 0xa1b2 },
     ]);
-    const v6 = HEADER + row('00000000000000000000000001000000:1111', '0A') + row('00000000000000000000000000000000:1111', '0A')
-      + row('0000000000000000FFFF00000100007F:0050', '0A') + row('B80D0120000000000000000001000000:0016', '0A');
+    const v6 =
+      HEADER +
+      row('00000000000000000000000001000000:1111', '0A') +
+      row('00000000000000000000000000000000:1111', '0A') +
+      row('0000000000000000FFFF00000100007F:0050', '0A') +
+      row('B80D0120000000000000000001000000:0016', '0A');
     expect(parseProcNetTcp(v6, 6).map((s) => s.address)).toEqual(['::1', '::', '::ffff:127.0.0.1', '2001:db8::1']);
   });
 });
@@ -70,7 +75,12 @@ describe('distribution checks on given facts', () => {
   });
 
   it('long-names follows the running beam when there is one', () => {
-    const beam = (flag: string) => ({ pid: 42, uid: 103, euid: 103, argv: ['/usr/lib/erlang/erts-13.1.5/bin/beam.smp', '--', flag, 'ejabberd@localhost'] });
+    const beam = (flag: string) => ({
+      pid: 42,
+      uid: 103,
+      euid: 103,
+      argv: ['/usr/lib/erlang/erts-13.1.5/bin/beam.smp', '--', flag, 'ejabberd@localhost'],
+    });
     const long = evaluateNetwork(settings(), facts({ beam: beam('-name') })).findings.find((x) => x.id === 'long-names');
     expect(long?.evidence).toBe('beam pid 42 runs with -name ejabberd@localhost');
     const dotted = settings({ nodeName: { name: 'ejabberd', host: 'xmpp.example.net', longNames: true } });
@@ -91,7 +101,8 @@ describe('EPMD from systemd (fixture roots)', () => {
     mkdirSync(join(base, 'run/systemd/units'), { recursive: true });
     return { etc: join(base, 'etc'), run: join(base, 'run') };
   }
-  const enable = (r: { etc: string }) => symlinkSync('/lib/systemd/system/epmd.socket', join(r.etc, 'systemd/system/sockets.target.wants/epmd.socket'));
+  const enable = (r: { etc: string }) =>
+    symlinkSync('/lib/systemd/system/epmd.socket', join(r.etc, 'systemd/system/sockets.target.wants/epmd.socket'));
 
   it('epmd-system-service appears through runAudit when epmd.socket is enabled, and goes away when it is not', async () => {
     const f = await createTestNodeFiles();
@@ -109,7 +120,9 @@ describe('EPMD from systemd (fixture roots)', () => {
     const r = roots();
     enable(r);
     writeFileSync(join(r.run, 'systemd/units/invocation:epmd.socket'), '');
-    const found = evaluateNetwork(settings({ erlEpmdAddress: '127.0.0.1' }), facts({ systemEpmd: detectSystemEpmd(r) })).findings.find((x) => x.id === 'epmd-system-service');
+    const found = evaluateNetwork(settings({ erlEpmdAddress: '127.0.0.1' }), facts({ systemEpmd: detectSystemEpmd(r) })).findings.find(
+      (x) => x.id === 'epmd-system-service',
+    );
     expect(found?.severity).toBe('medium');
     expect(found?.evidence).toContain('running (');
     expect(found?.evidence).toContain('ERL_EPMD_ADDRESS=127.0.0.1 from the cfg has no effect on it');
@@ -143,7 +156,10 @@ describe('the catalog', () => {
 
   it('every finding id is named by a test of this directory (each makes it appear and go away)', () => {
     const dir = join(ROOT, 'test/audit');
-    const tests = readdirSync(dir).filter((f) => f.endsWith('.test.ts') && f !== 'network.test.ts').map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    const tests = readdirSync(dir)
+      .filter((f) => f.endsWith('.test.ts') && f !== 'network.test.ts')
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
     const here = readFileSync(join(dir, 'network.test.ts'), 'utf8').split("describe('the catalog'")[0] ?? '';
     expect(FINDING_IDS.filter((id) => !tests.includes(`'${id}'`) && !here.includes(`'${id}'`))).toEqual([]);
   });

@@ -24,7 +24,8 @@ const setCfg = (extra: string) => writeFileSync(f.cfgPath, cleanCfg + extra);
 /** Runs the built ejctl in a pseudo-terminal and collects what it shows. */
 function inTerminal(args: string[], extra: Record<string, string>): Promise<{ output: string; exitCode: number }> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, ERL_EPMD_PORT: epmdPort(), NO_COLOR: undefined, ...extra })) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries({ ...process.env, ERL_EPMD_PORT: epmdPort(), NO_COLOR: undefined, ...extra }))
+    if (v !== undefined) env[k] = v;
   const term = pty.spawn(process.execPath, [EJCTL, ...args], { name: 'xterm-256color', cols: 200, rows: 60, env, cwd: ROOT });
   let output = '';
   term.onData((d) => (output += d));
@@ -37,7 +38,17 @@ describe('outputs and exit codes', () => {
     const run = await auditJson(f.cfgPath);
     chmodSync(f.ymlPath, 0o600);
     const r = run.report;
-    expect(Object.keys(r)).toEqual(['schemaVersion', 'node', 'ctlConfig', 'failOn', 'passed', 'counts', 'findings', 'skipped', 'durationMs']);
+    expect(Object.keys(r)).toEqual([
+      'schemaVersion',
+      'node',
+      'ctlConfig',
+      'failOn',
+      'passed',
+      'counts',
+      'findings',
+      'skipped',
+      'durationMs',
+    ]);
     expect(r.schemaVersion).toBe(1);
     expect(r.node).toBe(f.node);
     expect(r.ctlConfig).toBe(f.cfgPath);
@@ -119,7 +130,11 @@ describe('outputs and exit codes', () => {
   });
 
   it('colours severities on a TTY', () => {
-    const report = { findings: [{ id: 'runs-as-root', severity: 'high' as const, title: 't', evidence: 'e', fix: 'x' }], skipped: [], durationMs: 5 };
+    const report = {
+      findings: [{ id: 'runs-as-root', severity: 'high' as const, title: 't', evidence: 'e', fix: 'x' }],
+      skipped: [],
+      durationMs: 5,
+    };
     const text = reportTable(report, { node: 'n@h', ctlConfig: '/c', failOn: 'medium' }, true);
     expect(text).toContain('\x1b[1;31mHIGH (1)\x1b[0m');
     expect(text.endsWith('1 finding (1 high), 0 skipped, 5 ms. FAIL: findings at medium or above.\n')).toBe(true);

@@ -17,9 +17,13 @@ describe('ejabberdctl.cfg.example', () => {
     const cfg = parseCtlConfig(text, file, {});
     expect(unknownVariables(cfg)).toEqual([]);
     const s = resolveSettings({
-      flags: {}, env: {}, cfg, ctlConfigPath: file,
+      flags: {},
+      env: {},
+      cfg,
+      ctlConfigPath: file,
       base: { configDir: '/etc/ejabberd', logsDir: '/var/log/ejabberd', spoolDir: '/var/lib/ejabberd' },
-      findUser: () => undefined, currentHome: '/root',
+      findUser: () => undefined,
+      currentHome: '/root',
     });
     expect(s.inetDistInterface).toBe('127.0.0.1');
     expect(s.erlEpmdAddress).toBe('127.0.0.1');

@@ -33,11 +33,22 @@ describe('resolveSettings', () => {
   it('uses ejabberdctl defaults with no cfg', () => {
     const s = resolve(undefined);
     expect(s).toMatchObject({
-      node: 'ejabberd@localhost', configDir: '/etc/ejabberd', logsDir: '/var/log/ejabberd', spoolDir: '/var/lib/ejabberd',
-      ejabberdConfigPath: '/etc/ejabberd/ejabberd.yml', logPath: '/var/log/ejabberd/ejabberd.log', vmArgs: '/etc/ejabberd/vm.args',
-      poll: 'true', erlMaxPorts: '32000', erlProcesses: '250000', erlMaxEtsTables: '1400',
-      firewallWindow: undefined, inetDistInterface: undefined, erlDistPort: undefined,
-      cookieFile: '/var/lib/ejabberd/.erlang.cookie', ctlConfigRead: false,
+      node: 'ejabberd@localhost',
+      configDir: '/etc/ejabberd',
+      logsDir: '/var/log/ejabberd',
+      spoolDir: '/var/lib/ejabberd',
+      ejabberdConfigPath: '/etc/ejabberd/ejabberd.yml',
+      logPath: '/var/log/ejabberd/ejabberd.log',
+      vmArgs: '/etc/ejabberd/vm.args',
+      poll: 'true',
+      erlMaxPorts: '32000',
+      erlProcesses: '250000',
+      erlMaxEtsTables: '1400',
+      firewallWindow: undefined,
+      inetDistInterface: undefined,
+      erlDistPort: undefined,
+      cookieFile: '/var/lib/ejabberd/.erlang.cookie',
+      ctlConfigRead: false,
     });
     expect(s.installUser).toEqual(ejabberd);
   });

@@ -47,18 +47,33 @@ describe('ejctl cookie check', () => {
     const file = cookieFile('sound', STRONG);
     const r = await cookieCli(['check', '--file', file], { cfg, home });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toBe(`Cookie file: ${file}\nFingerprint: ${cookieFingerprint(STRONG)}\nOK: the cookie is sound.\nNote: 'ejctl start' points the node at this file; Erlang started another way for this user reads ${home}/.erlang.cookie.\n`);
+    expect(r.stdout).toBe(
+      `Cookie file: ${file}\nFingerprint: ${cookieFingerprint(STRONG)}\nOK: the cookie is sound.\nNote: 'ejctl start' points the node at this file; Erlang started another way for this user reads ${home}/.erlang.cookie.\n`,
+    );
     expectNoCookie(r, STRONG);
   });
 
   it('--json is one stable object', async () => {
     const file = cookieFile('json', STRONG);
-    expect(await check(file)).toEqual({ file, ok: true, problems: [], otpWouldRead: `${home}/.erlang.cookie`, fingerprint: cookieFingerprint(STRONG) });
+    expect(await check(file)).toEqual({
+      file,
+      ok: true,
+      problems: [],
+      otpWouldRead: `${home}/.erlang.cookie`,
+      fingerprint: cookieFingerprint(STRONG),
+    });
   });
 
   it('missing', async () => {
     const json = await check(join(dir, 'absent'));
-    expect(json.problems).toEqual([{ id: 'missing', severity: 'fatal', message: `${join(dir, 'absent')} does not exist`, fix: 'Create a strong cookie with: ejctl cookie init' }]);
+    expect(json.problems).toEqual([
+      {
+        id: 'missing',
+        severity: 'fatal',
+        message: `${join(dir, 'absent')} does not exist`,
+        fix: 'Create a strong cookie with: ejctl cookie init',
+      },
+    ]);
     expect(json.fingerprint).toBeNull();
   });
 
@@ -129,7 +144,13 @@ describe('ejctl cookie check', () => {
     const r = await cookieCli(['check', '--file', join(open, 'c')], { cfg, home });
     expect(r.exitCode).toBe(77);
     expect(r.stdout).toContain('3 problems:\n');
-    for (const word of ['[fatal] ', 'has mode 0644: group or others may read it', 'has mode 0777: others can replace the cookie', '[weak] ', 'CVE-2018-1279']) {
+    for (const word of [
+      '[fatal] ',
+      'has mode 0644: group or others may read it',
+      'has mode 0777: others can replace the cookie',
+      '[weak] ',
+      'CVE-2018-1279',
+    ]) {
       expect(r.stdout).toContain(word);
     }
     expectNoCookie(r, 'QWERTYUIOPASDFGHJKLZ');
@@ -142,7 +163,9 @@ describe('ejctl cookie check', () => {
     const xdgCookie = join(xdg, 'erlang', '.erlang.cookie');
     writeFileMode(xdgCookie, STRONG, 0o400);
     const run = async (file: string) =>
-      JSON.parse((await cookieCli(['check', '--file', file, '--json'], { cfg, home: h, env: { XDG_CONFIG_HOME: xdg } })).stdout) as CheckJson;
+      JSON.parse(
+        (await cookieCli(['check', '--file', file, '--json'], { cfg, home: h, env: { XDG_CONFIG_HOME: xdg } })).stdout,
+      ) as CheckJson;
     expect((await run(join(h, '.erlang.cookie'))).otpWouldRead).toBe(xdgCookie);
     expect((await run(xdgCookie)).otpWouldRead).toBeNull();
     writeFileMode(join(h, '.erlang.cookie'), STRONG, 0o400);

@@ -17,11 +17,28 @@ const OLD = 'OldCookie0123456789abcdefghijklmnopqrstuvwxyzAB';
 
 /** Runs `ejctl cookie init` under strace, killed on entering the `when`-th call of `syscall`. */
 async function initKilledAt(cfg: string, file: string, syscall: string, when: number, force: boolean): Promise<'killed' | number> {
-  const args = ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${syscall}`, '-e', `inject=${syscall}:signal=KILL:when=${when}`,
-    process.execPath, EJCTL, '-c', cfg, 'cookie', 'init', '--file', file, ...(force ? ['--force'] : [])];
+  const args = [
+    '-f',
+    '-qq',
+    '-o',
+    '/dev/null',
+    '-e',
+    `trace=${syscall}`,
+    '-e',
+    `inject=${syscall}:signal=KILL:when=${when}`,
+    process.execPath,
+    EJCTL,
+    '-c',
+    cfg,
+    'cookie',
+    'init',
+    '--file',
+    file,
+    ...(force ? ['--force'] : []),
+  ];
   const r = await execa(STRACE, args, { reject: false, stdin: 'ignore', env: { HOME: tempDir('ejctl-crash-home-') } });
   // strace ends itself with the signal that killed its tracee.
-  return r.signal === 'SIGKILL' ? 'killed' : r.exitCode ?? -1;
+  return r.signal === 'SIGKILL' ? 'killed' : (r.exitCode ?? -1);
 }
 
 /**
@@ -46,8 +63,17 @@ function expectNothingPartial(dir: string, target: string, hadOld: boolean): voi
 }
 
 const CASES: [string, number][] = [
-  ['pwrite64', 1], ['pwrite64', 2], ['fchown', 1], ['fchown', 2], ['fsync', 1], ['fsync', 2], ['fsync', 3],
-  ['link', 1], ['rename', 1], ['unlink', 1], ['unlink', 2],
+  ['pwrite64', 1],
+  ['pwrite64', 2],
+  ['fchown', 1],
+  ['fchown', 2],
+  ['fsync', 1],
+  ['fsync', 2],
+  ['fsync', 3],
+  ['link', 1],
+  ['rename', 1],
+  ['unlink', 1],
+  ['unlink', 2],
 ];
 
 describe.skipIf(!existsSync(STRACE))('a kill in the middle of a write', () => {

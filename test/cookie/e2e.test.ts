@@ -43,10 +43,12 @@ describe('a real ejabberd node with a cookie from ejctl cookie init', () => {
     expect(r.stdout).toBe(`The node ${files.node} is started with status: started\nejabberd 23.01-1 is running in that node\n`);
   });
 
-  it('cookie check passes on it (COOKIE_FILE from the node\'s cfg) and fingerprint matches', async () => {
+  it("cookie check passes on it (COOKIE_FILE from the node's cfg) and fingerprint matches", async () => {
     const check = await files.ctl(['cookie', 'check']);
     expect(check.exitCode).toBe(0);
-    expect(check.stdout).toContain(`Cookie file: ${files.cookieFile}\nFingerprint: ${cookieFingerprint(cookie)}\nOK: the cookie is sound.\n`);
+    expect(check.stdout).toContain(
+      `Cookie file: ${files.cookieFile}\nFingerprint: ${cookieFingerprint(cookie)}\nOK: the cookie is sound.\n`,
+    );
     const fp = await files.ctl(['cookie', 'fingerprint']);
     expect(fp.stdout).toBe(`${cookieFingerprint(cookie)}  ${files.cookieFile}\n`);
     for (const r of [initOut, check, fp]) expectNoCookie(r, cookie);

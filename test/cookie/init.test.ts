@@ -26,7 +26,9 @@ describe('ejctl cookie init', () => {
     const st = statSync(file);
     expect(st.mode & 0o7777).toBe(0o400);
     if (owner) expect([st.uid, st.gid]).toEqual([owner.uid, owner.gid]);
-    expect(r.stdout).toBe(`Created a new cookie in ${file} (mode 0400, owner ${owner?.name ?? 'root'})\nFingerprint: ${cookieFingerprint(cookie)}\n`);
+    expect(r.stdout).toBe(
+      `Created a new cookie in ${file} (mode 0400, owner ${owner?.name ?? 'root'})\nFingerprint: ${cookieFingerprint(cookie)}\n`,
+    );
     expectNoCookie(r, cookie);
     const fp = await cookieCli(['fingerprint', '--file', file], { cfg });
     expect(fp.stdout).toBe(`${cookieFingerprint(cookie)}  ${file}\n`);
@@ -59,7 +61,9 @@ describe('ejctl cookie init', () => {
     const r = await cookieCli(['init', '--file', file], { cfg });
     expect(r.exitCode).toBe(77);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`ejctl: a cookie exists at ${file}; it was left as it is\nejctl: Keep it, or replace it with --force (the old one is kept as a backup).\n`);
+    expect(r.stderr).toBe(
+      `ejctl: a cookie exists at ${file}; it was left as it is\nejctl: Keep it, or replace it with --force (the old one is kept as a backup).\n`,
+    );
     expect(readCookieAsRoot(file)).toBe(before);
   });
 
@@ -75,7 +79,9 @@ describe('ejctl cookie init', () => {
     const cookie = readCookieAsRoot(file);
     expect(cookie).toMatch(GENERATED);
     expect(fingerprintIn(r.stdout)).toBe(cookieFingerprint(cookie));
-    expect(r.stderr).toContain('running nodes keep using the old cookie until they restart; to change it on a live cluster use `ejctl cookie rotate`');
+    expect(r.stderr).toContain(
+      'running nodes keep using the old cookie until they restart; to change it on a live cluster use `ejctl cookie rotate`',
+    );
     expectNoCookie(r, cookie);
     expectNoCookie(r, 'OldLooseCookie0123456789abcdefghijklmnopqrstuv');
     const second = await cookieCli(['init', '--file', file, '--force'], { cfg });
@@ -90,12 +96,18 @@ describe('ejctl cookie init', () => {
     const before = statSync(victim);
     const link = join(dir, 'link.cookie');
     symlinkSync(victim, link);
-    for (const args of [['init', '--file', link], ['init', '--file', link, '--force']]) {
+    for (const args of [
+      ['init', '--file', link],
+      ['init', '--file', link, '--force'],
+    ]) {
       const r = await cookieCli(args, { cfg });
       expect(r.exitCode).toBe(77);
       expect(r.stderr).toContain(`ejctl: ${link} is a symbolic link; refusing to write through it (nothing was changed)`);
     }
-    const imported = await cookieCli(['import', '--file', link, '--force'], { cfg, input: 'Imported0123456789abcdefghijklmnopqrstuvwxyzAB\n' });
+    const imported = await cookieCli(['import', '--file', link, '--force'], {
+      cfg,
+      input: 'Imported0123456789abcdefghijklmnopqrstuvwxyzAB\n',
+    });
     expect(imported.exitCode).toBe(77);
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
     const after = statSync(victim);
@@ -152,7 +164,9 @@ describe('ejctl cookie init', () => {
     const file = join(dir, 'dry.cookie');
     const r = await cookieCli(['init', '--file', file, '--force'], { cfg, globalArgs: ['--dry-run'] });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toBe(`would write ${file} (mode 0400, owner ${owner?.name ?? 'root'}), keeping any existing cookie as a 0400 backup\n`);
+    expect(r.stdout).toBe(
+      `would write ${file} (mode 0400, owner ${owner?.name ?? 'root'}), keeping any existing cookie as a 0400 backup\n`,
+    );
     expect(readdirSync(dir)).not.toContain('dry.cookie');
   });
 

@@ -41,12 +41,15 @@ describe.skipIf(!isRoot)('cookie ownership', () => {
     expect(statSync(file).uid).toBe(0);
   });
 
-  it('another user than root or INSTALLUSER gets ejabberdctl\'s exit 7 and nothing is written', async () => {
+  it("another user than root or INSTALLUSER gets ejabberdctl's exit 7 and nothing is written", async () => {
     const u = someone();
     const own = join(dir, 'mine');
     mkdirSync(own, { mode: 0o700 });
     chownSync(own, u.uid, u.gid);
-    const r = await cookieCli(['init', '--file', join(own, '.erlang.cookie')], { cfg: writeCfg(tempDir(), nodeUser()?.name ?? 'root'), user: u });
+    const r = await cookieCli(['init', '--file', join(own, '.erlang.cookie')], {
+      cfg: writeCfg(tempDir(), nodeUser()?.name ?? 'root'),
+      user: u,
+    });
     expect(r.exitCode).toBe(7);
     expect(r.stderr).toContain('This command can only be run by root or the user');
   });

@@ -55,7 +55,10 @@ describe('cookieFingerprint', () => {
 
 describe('writeCookieFile', () => {
   const expectCookieError = async (p: Promise<unknown>, text: string) => {
-    const err = await p.then(() => undefined, (e: unknown) => e);
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(EjctlError);
     expect((err as EjctlError).exitCode).toBe(Exit.cookie);
     expect((err as EjctlError).message).toContain(text);

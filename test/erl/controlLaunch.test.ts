@@ -12,20 +12,41 @@ const ejabberd = { name: 'ejabberd', uid: 103, gid: 106, home: '/var/lib/ejabber
 
 function settings(cfg = '') {
   return resolveSettings({
-    flags: {}, env: {}, cfg: parseCtlConfig(cfg, '/cfg', {}), ctlConfigPath: '/cfg',
+    flags: {},
+    env: {},
+    cfg: parseCtlConfig(cfg, '/cfg', {}),
+    ctlConfigPath: '/cfg',
     base: { configDir: '/etc/ejabberd', logsDir: '/var/log/ejabberd', spoolDir: '/var/lib/ejabberd' },
-    findUser: (n) => (n === 'ejabberd' ? ejabberd : undefined), currentHome: '/root',
+    findUser: (n) => (n === 'ejabberd' ? ejabberd : undefined),
+    currentHome: '/root',
   });
 }
 
 const plan = (cfg = '', args = ['status'], vmArgsText?: string) =>
-  buildControlLaunch(settings(cfg), { args, cookie: COOKIE, runAs: { name: 'ejabberd', uid: 103, gid: 106 }, vmArgsText, inetrcExists: true });
+  buildControlLaunch(settings(cfg), {
+    args,
+    cookie: COOKIE,
+    runAs: { name: 'ejabberd', uid: 103, gid: 106 },
+    vmArgsText,
+    inetrcExists: true,
+  });
 
 describe('buildControlLaunch', () => {
   it('starts a hidden control node with a dynamic short name that never reads a cookie file', () => {
     const p = plan();
     expect(p.file).toBe('/usr/bin/erl');
-    expect(p.args.slice(0, 10)).toEqual(['-sname', 'undefined', '-hidden', '-nocookie', '-noshell', '-boot', 'no_dot_erlang', '-start_epmd', 'false', '-eval']);
+    expect(p.args.slice(0, 10)).toEqual([
+      '-sname',
+      'undefined',
+      '-hidden',
+      '-nocookie',
+      '-noshell',
+      '-boot',
+      'no_dot_erlang',
+      '-start_epmd',
+      'false',
+      '-eval',
+    ]);
     expect(p.args.at(-1)).toBe(CONTROL_SCRIPT);
     expect(p.user).toEqual({ name: 'ejabberd', uid: 103, gid: 106 });
     expect(p.cwd).toBe('/var/lib/ejabberd');
@@ -42,7 +63,15 @@ describe('buildControlLaunch', () => {
     const everything = JSON.stringify([p.args, p.env]);
     expect(everything).not.toContain(COOKIE);
     expect(everything).not.toContain('pässword');
-    expect(p.stdin).toMatchObject({ kind: 'secret', data: encodeRequest({ cookie: COOKIE, node: 'ejabberd@localhost', timeoutMs: 60000, args: ['register', 'alice', 'localhost', 'pässword with spaces'] }) });
+    expect(p.stdin).toMatchObject({
+      kind: 'secret',
+      data: encodeRequest({
+        cookie: COOKIE,
+        node: 'ejabberd@localhost',
+        timeoutMs: 60000,
+        args: ['register', 'alice', 'localhost', 'pässword with spaces'],
+      }),
+    });
     expect(describePlan(p)).not.toContain(COOKIE);
     expect(describePlan(p)).toContain('(redacted)');
   });
@@ -52,7 +81,11 @@ describe('buildControlLaunch', () => {
   });
 
   it('carries the distribution settings of the cfg', () => {
-    const p = plan('FIREWALL_WINDOW=4370-4379\nINET_DIST_INTERFACE=127.0.0.1\nERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0"', ['status'], '+P 1000\n');
+    const p = plan(
+      'FIREWALL_WINDOW=4370-4379\nINET_DIST_INTERFACE=127.0.0.1\nERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0"',
+      ['status'],
+      '+P 1000\n',
+    );
     expect(p.args).toEqual(expect.arrayContaining(['-kernel', 'inet_dist_listen_min', '4370', 'inet_dist_listen_max', '4379']));
     expect(p.args.join(' ')).toContain('-kernel inet_dist_use_interface {127,0,0,1}');
     expect(p.args.join(' ')).toContain('-env ERL_CRASH_DUMP_BYTES 0');
@@ -60,7 +93,9 @@ describe('buildControlLaunch', () => {
   });
 
   it('uses the IPv6 carrier for an IPv6 interface', () => {
-    expect(plan('INET_DIST_INTERFACE=::1').args.join(' ')).toContain('-kernel inet_dist_use_interface {0,0,0,0,0,0,0,1} -proto_dist inet6_tcp');
+    expect(plan('INET_DIST_INTERFACE=::1').args.join(' ')).toContain(
+      '-kernel inet_dist_use_interface {0,0,0,0,0,0,0,1} -proto_dist inet6_tcp',
+    );
   });
 
   it('ERL_DIST_PORT mode: no EPMD, no listening', () => {

@@ -18,7 +18,9 @@ export async function startCluster(size: number, opts: NodeOptions = {}): Promis
   const cookie = opts.cookie ?? randomBytes(32).toString('base64url').replace(/[-_]/g, 'x');
   // Boot in parallel (2 cores: ~5 s each), then join one by one: join_cluster restarts ejabberd.
   const nodes = await Promise.all(Array.from({ length: size }, () => startLoggingNode({ c2s: true, ...opts, cookie })));
-  const stop = async () => { await Promise.all(nodes.map((n) => n.stop())); };
+  const stop = async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+  };
   try {
     const first = nodes[0];
     if (!first) throw new Error('empty cluster');
@@ -51,14 +53,22 @@ async function startLoggingNode(opts: NodeOptions): Promise<TestNode> {
 /** Lines of a node's ejabberd.log that say a cluster member (re)connected. */
 export function memberJoinLines(n: TestNode): string[] {
   let text = '';
-  try { text = readFileSync(`${n.logs}/ejabberd.log`, 'utf8'); } catch { /* no log yet */ }
+  try {
+    text = readFileSync(`${n.logs}/ejabberd.log`, 'utf8');
+  } catch {
+    /* no log yet */
+  }
   return text.split('\n').filter((l) => l.includes('joined our Mnesia SM tables'));
 }
 
 export async function listCluster(n: TestNode): Promise<string[]> {
   const r = await n.ctl(['list_cluster']);
   if (r.exitCode !== 0) return [];
-  return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '').sort();
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .sort();
 }
 
 /**
@@ -71,14 +81,23 @@ export class XmppClient {
   private closed = false;
   private constructor(private readonly socket: Socket) {
     socket.setEncoding('utf8');
-    socket.on('data', (d: string) => { this.buffer += d; });
-    socket.on('close', () => { this.closed = true; });
-    socket.on('error', () => { this.closed = true; });
+    socket.on('data', (d: string) => {
+      this.buffer += d;
+    });
+    socket.on('close', () => {
+      this.closed = true;
+    });
+    socket.on('error', () => {
+      this.closed = true;
+    });
   }
 
   static async login(port: number, user: string, password: string): Promise<XmppClient> {
     const socket = connect({ host: '127.0.0.1', port });
-    await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
     const c = new XmppClient(socket);
     await c.openStream();
     const auth = Buffer.from(`\0${user}\0${password}`).toString('base64');
@@ -90,7 +109,9 @@ export class XmppClient {
     return c;
   }
 
-  get isOpen(): boolean { return !this.closed && !this.socket.destroyed; }
+  get isOpen(): boolean {
+    return !this.closed && !this.socket.destroyed;
+  }
 
   /** Sends an XEP-0199 ping to the server and waits for its result. */
   async ping(id: string): Promise<boolean> {
@@ -110,11 +131,15 @@ export class XmppClient {
 
   private async openStream(): Promise<void> {
     this.buffer = '';
-    this.send(`<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>`);
+    this.send(
+      `<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>`,
+    );
     await this.expect(/<\/stream:features>/);
   }
 
-  private send(xml: string): void { this.socket.write(xml); }
+  private send(xml: string): void {
+    this.socket.write(xml);
+  }
 
   private async expect(pattern: RegExp): Promise<void> {
     await waitFor(() => pattern.test(this.buffer) || this.closed, 10_000, `no ${pattern} from the server`);

@@ -69,9 +69,10 @@ export function writeFileMode(path: string, text: string, mode: number): void {
 }
 
 export function ejabberdYml(c2sPort: number | undefined): string {
-  const listen = c2sPort === undefined
-    ? 'listen: []'
-    : `listen:\n  -\n    port: ${c2sPort}\n    ip: "127.0.0.1"\n    module: ejabberd_c2s\n    starttls: false\n`;
+  const listen =
+    c2sPort === undefined
+      ? 'listen: []'
+      : `listen:\n  -\n    port: ${c2sPort}\n    ip: "127.0.0.1"\n    module: ejabberd_c2s\n    starttls: false\n`;
   return `hosts:\n  - localhost\nloglevel: warning\n${listen}\nacl:\n  admin:\n    user: admin@localhost\naccess_rules:\n  local:\n    allow: all\n  c2s:\n    allow: all\nauth_method: internal\nauth_password_format: plain\nmodules:\n  mod_adhoc: {}\n  mod_admin_extra: {}\n  mod_disco: {}\n  mod_roster: {}\n`;
 }
 
@@ -95,7 +96,11 @@ export async function createTestNodeFiles(opts: NodeOptions = {}): Promise<Omit<
   writeFileMode(ymlPath, ejabberdYml(c2sPort), 0o600);
   chownToNodeUser(ymlPath);
   // As Debian ships it: ejabberdctl exports ERL_INETRC=CONFIG_DIR/inetrc.
-  writeFileMode(join(dir, 'inetrc'), '{lookup,["file","native"]}.\n{hosts_file, "/etc/hosts"}.\n{file, resolv, "/etc/resolv.conf"}.\n', 0o644);
+  writeFileMode(
+    join(dir, 'inetrc'),
+    '{lookup,["file","native"]}.\n{hosts_file, "/etc/hosts"}.\n{file, resolv, "/etc/resolv.conf"}.\n',
+    0o644,
+  );
   const cfgPath = join(dir, 'ejabberdctl.cfg');
   const user = nodeUser();
   const cfg = [
@@ -110,8 +115,7 @@ export async function createTestNodeFiles(opts: NodeOptions = {}): Promise<Omit<
     '',
   ].join('\n');
   writeFileMode(cfgPath, cfg, 0o644);
-  const ctl = (args: string[], o: { env?: Record<string, string | undefined>; input?: string } = {}) =>
-    ejctl(['-c', cfgPath, ...args], o);
+  const ctl = (args: string[], o: { env?: Record<string, string | undefined>; input?: string } = {}) => ejctl(['-c', cfgPath, ...args], o);
   return { name, node, dir, home, spool, logs, cookieFile, cookie, cfgPath, ymlPath, c2sPort, ctl };
 }
 
@@ -124,7 +128,18 @@ export async function startTestNode(opts: NodeOptions = {}): Promise<TestNode> {
 
 export async function bootNode(files: Omit<TestNode, 'stop'>, opts: NodeOptions = {}): Promise<void> {
   const user = nodeUser();
-  const args = ['-sname', files.node, '-noinput', '-detached', ...(opts.erlArgs ?? []), '-mnesia', 'dir', `"${files.spool}"`, '-s', 'ejabberd'];
+  const args = [
+    '-sname',
+    files.node,
+    '-noinput',
+    '-detached',
+    ...(opts.erlArgs ?? []),
+    '-mnesia',
+    'dir',
+    `"${files.spool}"`,
+    '-s',
+    'ejabberd',
+  ];
   await execa('/usr/bin/erl', args, {
     cwd: files.spool,
     env: {
@@ -145,7 +160,10 @@ export async function bootNode(files: Omit<TestNode, 'stop'>, opts: NodeOptions 
 
 export async function stopTestNode(files: Pick<TestNode, 'node' | 'ctl' | 'logs'>): Promise<void> {
   await files.ctl(['stop']);
-  const gone = await waitFor(() => beamPids(files.node).length === 0, 20_000, '').then(() => true, () => false);
+  const gone = await waitFor(() => beamPids(files.node).length === 0, 20_000, '').then(
+    () => true,
+    () => false,
+  );
   if (!gone) for (const pid of beamPids(files.node)) process.kill(pid, 'SIGKILL');
 }
 

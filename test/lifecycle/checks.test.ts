@@ -30,7 +30,9 @@ function registerInEpmd(name: string): Promise<Socket> {
     frame.writeUInt16BE(body.length);
     socket.on('connect', () => socket.write(Buffer.concat([frame, body])));
     // ALIVE2_RESP ('y'), or ALIVE2_X_RESP ('v') for a version 6 node; result 0 is success.
-    socket.once('data', (d) => ((d[0] === 121 || d[0] === 118) && d[1] === 0 ? resolve(socket) : reject(new Error('EPMD refused the name'))));
+    socket.once('data', (d) =>
+      (d[0] === 121 || d[0] === 118) && d[1] === 0 ? resolve(socket) : reject(new Error('EPMD refused the name')),
+    );
     socket.on('error', reject);
   });
 }
@@ -38,12 +40,14 @@ function registerInEpmd(name: string): Promise<Socket> {
 describe('start refuses', () => {
   afterAll(() => cleanupTempDirs());
 
-  it('a name registered in EPMD without a VM: ejabberdctl\'s message on stdout, exit 5', async () => {
+  it("a name registered in EPMD without a VM: ejabberdctl's message on stdout, exit 5", async () => {
     const n = await createTestNodeFiles();
     const holder = await registerInEpmd(n.name);
     try {
       const r = await n.ctl(['start']);
-      expect(r.stdout).toBe(`ERROR: The ejabberd node '${n.node}' is registered,\n       but no related beam process has been found.\nShutdown all other erlang nodes, and call 'epmd -kill'.\n`);
+      expect(r.stdout).toBe(
+        `ERROR: The ejabberd node '${n.node}' is registered,\n       but no related beam process has been found.\nShutdown all other erlang nodes, and call 'epmd -kill'.\n`,
+      );
       expect(r.exitCode).toBe(5);
       expect(beamPids(n.node)).toEqual([]);
     } finally {
@@ -105,7 +109,9 @@ describe('start refuses', () => {
 });
 
 describe('shells whose programs are missing', () => {
-  const observer = ['/usr/lib/erlang/lib', '/usr/lib/x86_64-linux-gnu'].some((d) => existsSync(d) && readdirSync(d).some((f) => f.startsWith('observer-')));
+  const observer = ['/usr/lib/erlang/lib', '/usr/lib/x86_64-linux-gnu'].some(
+    (d) => existsSync(d) && readdirSync(d).some((f) => f.startsWith('observer-')),
+  );
 
   it.skipIf(existsSync('/usr/bin/iex'))('iexlive and iexdebug say Elixir is missing and exit 69', async () => {
     const n = await createTestNodeFiles();
@@ -123,4 +129,3 @@ describe('shells whose programs are missing', () => {
     expect(r.stderr).toContain("etop needs Erlang's observer application");
   });
 });
-

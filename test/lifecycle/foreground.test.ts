@@ -32,7 +32,9 @@ describe('foreground', () => {
     // At info level ejabberd logs its clean stop ("is stopped in the node").
     writeFileSync(n.ymlPath, readFileSync(n.ymlPath, 'utf8').replace('loglevel: warning', 'loglevel: info'));
     const child = execa(process.execPath, [EJCTL, '-c', n.cfgPath, 'foreground'], {
-      env: { ERL_EPMD_PORT: epmdPort(), HOME: n.dir, ...env }, reject: false, stdin: 'ignore',
+      env: { ERL_EPMD_PORT: epmdPort(), HOME: n.dir, ...env },
+      reject: false,
+      stdin: 'ignore',
     });
     expect((await n.ctl(['started'])).exitCode).toBe(0);
     return { n, child };

@@ -16,7 +16,9 @@ export interface PtySession {
 export function ptyEjctl(args: string[], env: Record<string, string> = {}): PtySession {
   let out = '';
   const pty: IPty = spawn(process.execPath, [EJCTL, ...args], {
-    name: 'xterm', cols: 160, rows: 50,
+    name: 'xterm',
+    cols: 160,
+    rows: 50,
     env: { ...process.env, ERL_EPMD_PORT: epmdPort(), ...env },
   });
   pty.onData((d) => (out += d.replace(/\r/g, '')));
@@ -56,7 +58,10 @@ export function processesHolding(secrets: string[]): string[] {
   return leaks;
 }
 
-export interface ListeningSocket { address: string; port: number }
+export interface ListeningSocket {
+  address: string;
+  port: number;
+}
 
 /** The TCP sockets a process listens on, from its fds and /proc/net/tcp{,6}. */
 export function listeningSockets(pid: number): ListeningSocket[] {
@@ -87,7 +92,7 @@ export function decodeAddress(hex: string): string {
   const words = hex.match(/.{8}/g) ?? [];
   const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
   if (bytes.length === 4) return bytes.join('.');
-  const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] ?? 0) << 8 | (bytes[2 * i + 1] ?? 0)).toString(16));
+  const groups = Array.from({ length: 8 }, (_, i) => (((bytes[2 * i] ?? 0) << 8) | (bytes[2 * i + 1] ?? 0)).toString(16));
   return groups.join(':');
 }
 
@@ -96,13 +101,15 @@ export const isLoopback = (address: string): boolean =>
 
 /** Processes whose argv[0] ends with `name` and whose environment holds `envEntry`. */
 export function pidsWith(name: string, envEntry: string): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p) => {
-    try {
-      const argv0 = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0] ?? '';
-      const env = readFileSync(`/proc/${p}/environ`, 'utf8').split('\0');
-      return argv0.endsWith(name) && env.includes(envEntry) ? [Number(p)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((p) => {
+      try {
+        const argv0 = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0] ?? '';
+        const env = readFileSync(`/proc/${p}/environ`, 'utf8').split('\0');
+        return argv0.endsWith(name) && env.includes(envEntry) ? [Number(p)] : [];
+      } catch {
+        return [];
+      }
+    });
 }

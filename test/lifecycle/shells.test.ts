@@ -12,14 +12,17 @@ import { processesHolding, ptyEjctl } from './helpers.js';
 
 /** VMs started with `-remsh NODE`. */
 function remoteShells(node: string): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
-      return argv.some((w, i) => w === node && argv[i - 1] === '-remsh');
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+        return argv.some((w, i) => w === node && argv[i - 1] === '-remsh');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 describe('debug: a remote shell in a pseudo-terminal', () => {

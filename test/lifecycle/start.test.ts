@@ -11,14 +11,16 @@ import { processesHolding, ptyEjctl } from './helpers.js';
 
 /** Control VMs (dynamic name, no cookie on the command line) working in this spool dir. */
 function controlVmsIn(spool: string): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p) => {
-    try {
-      const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
-      return argv[0]?.includes('beam') && argv.includes('-nocookie') && readlinkSync(`/proc/${p}/cwd`) === spool ? [Number(p)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((p) => {
+      try {
+        const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+        return argv[0]?.includes('beam') && argv.includes('-nocookie') && readlinkSync(`/proc/${p}/cwd`) === spool ? [Number(p)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 describe('start, started, ping, stop, stopped', () => {
@@ -51,7 +53,7 @@ describe('start, started, ping, stop, stopped', () => {
     expect(/^Groups:[ \t]*(.*)$/m.exec(st)?.[1]?.trim()).toBe('');
   });
 
-  it('the cookie is in no process\'s argv or environment while the node runs', async () => {
+  it("the cookie is in no process's argv or environment while the node runs", async () => {
     const work = n.ctl(['ping']); // a control node runs too while we look
     expect(processesHolding([n.cookie])).toEqual([]);
     expect((await work).exitCode).toBe(0);

@@ -24,7 +24,14 @@ function settings(cfgText: string): Settings {
 
 const ejabberdUser = { name: 'ejabberd', uid: 103, gid: 106 };
 const plan = (s: Settings, mode: ServerMode, ymlText?: string) =>
-  buildServerLaunch(s, { mode, runAs: ejabberdUser, vmArgsText: undefined, inetrcExists: false, ymlText, now: new Date(2024, 0, 2, 3, 4, 5) });
+  buildServerLaunch(s, {
+    mode,
+    runAs: ejabberdUser,
+    vmArgsText: undefined,
+    inetrcExists: false,
+    ymlText,
+    now: new Date(2024, 0, 2, 3, 4, 5),
+  });
 
 /** ejabberdctl's four sed commands, run by the real sed. */
 async function sedWords(ymlPath: string): Promise<string[]> {
@@ -35,7 +42,11 @@ async function sedWords(ymlPath: string): Promise<string[]> {
     '/^log_burst_limit_window_time/!d;s/:[ \\t]*\\([0-9]*[a-z]*\\).*/ \\1/;s/^/ /',
   ];
   const outs = await Promise.all(scripts.map((s) => execa('sed', [s, ymlPath])));
-  return outs.map((o) => String(o.stdout)).join(' ').split(/[ \t\n]+/).filter(Boolean);
+  return outs
+    .map((o) => String(o.stdout))
+    .join(' ')
+    .split(/[ \t\n]+/)
+    .filter(Boolean);
 }
 
 describe('ymlLogOptions', () => {
@@ -47,7 +58,7 @@ describe('ymlLogOptions', () => {
     '  log_rotate_size: 5\n# log_rotate_count: 3\nlog_rotate_size_x: 7\nlog_rotate_count 4\n',
     'loglevel: info\n',
   ];
-  it.each(samples)('gives the words ejabberdctl\'s sed gives for %j', async (yml) => {
+  it.each(samples)("gives the words ejabberdctl's sed gives for %j", async (yml) => {
     const path = join(tempDir(), 'ejabberd.yml');
     writeFileSync(path, yml);
     expect(ymlLogOptions(yml)).toEqual(await sedWords(path));
@@ -56,15 +67,43 @@ describe('ymlLogOptions', () => {
 });
 
 describe('buildServerLaunch', () => {
-  const s = settings('ERLANG_NODE=ejabberd@localhost\nERL_OPTIONS="-env X 1"\nEJABBERD_OPTS="a b"\nMNESIA_OPTIONS="-mnesia dump_log_write_threshold 5000"\nFIREWALL_WINDOW=4370-4379\nINET_DIST_INTERFACE=127.0.0.1\n');
+  const s = settings(
+    'ERLANG_NODE=ejabberd@localhost\nERL_OPTIONS="-env X 1"\nEJABBERD_OPTS="a b"\nMNESIA_OPTIONS="-mnesia dump_log_write_threshold 5000"\nFIREWALL_WINDOW=4370-4379\nINET_DIST_INTERFACE=127.0.0.1\n',
+  );
 
-  it('has ejabberdctl\'s argument set for start', () => {
+  it("has ejabberdctl's argument set for start", () => {
     expect(plan(s, 'start', 'log_rotate_count: 2\n').args).toEqual([
-      '-sname', 'ejabberd@localhost', '+K', 'true', '+P', '250000', '-env', 'X', '1',
-      '-kernel', 'inet_dist_listen_min', '4370', 'inet_dist_listen_max', '4379',
-      '-kernel', 'inet_dist_use_interface', '{127,0,0,1}',
-      '-mnesia', 'dir', '"/var/lib/ejabberd"', '-mnesia', 'dump_log_write_threshold', '5000',
-      '-ejabberd', 'a', 'b', 'log_rotate_count', '2', '-s', 'ejabberd', '-detached',
+      '-sname',
+      'ejabberd@localhost',
+      '+K',
+      'true',
+      '+P',
+      '250000',
+      '-env',
+      'X',
+      '1',
+      '-kernel',
+      'inet_dist_listen_min',
+      '4370',
+      'inet_dist_listen_max',
+      '4379',
+      '-kernel',
+      'inet_dist_use_interface',
+      '{127,0,0,1}',
+      '-mnesia',
+      'dir',
+      '"/var/lib/ejabberd"',
+      '-mnesia',
+      'dump_log_write_threshold',
+      '5000',
+      '-ejabberd',
+      'a',
+      'b',
+      'log_rotate_count',
+      '2',
+      '-s',
+      'ejabberd',
+      '-detached',
     ]);
   });
 
@@ -81,7 +120,11 @@ describe('buildServerLaunch', () => {
     expect(p.user).toEqual(ejabberdUser);
     expect(p.umask).toBe(0o027);
     expect(p.cwd).toBe('/var/lib/ejabberd');
-    expect(p.env).toMatchObject({ HOME: '/var/lib/ejabberd', USER: 'ejabberd', ERL_CRASH_DUMP: '/var/log/ejabberd/erl_crash_20240102-030405.dump' });
+    expect(p.env).toMatchObject({
+      HOME: '/var/lib/ejabberd',
+      USER: 'ejabberd',
+      ERL_CRASH_DUMP: '/var/log/ejabberd/erl_crash_20240102-030405.dump',
+    });
     expect(p.args.join(' ')).not.toMatch(/setcookie|nocookie/);
   });
 
@@ -105,7 +148,7 @@ describe('small pure helpers', () => {
   it('crashDumpPath uses local time as date +%Y%m%d-%H%M%S', () => {
     expect(crashDumpPath('/l', new Date(2025, 10, 9, 8, 7, 6))).toBe('/l/erl_crash_20251109-080706.dump');
   });
-  it('cookieHome is the cookie\'s directory, and only for a file named .erlang.cookie', () => {
+  it("cookieHome is the cookie's directory, and only for a file named .erlang.cookie", () => {
     expect(cookieHome('/var/lib/ejabberd/.erlang.cookie')).toBe('/var/lib/ejabberd');
     expect(() => cookieHome('/etc/ejabberd/cookie')).toThrow(/not named .erlang.cookie/);
   });

@@ -19,7 +19,7 @@ describe('ejctl batch against a real node', () => {
     cleanupTempDirs();
   });
 
-  it('prints each command\'s output in order, as the commands one by one would, and a summary on stderr', async () => {
+  it("prints each command's output in order, as the commands one by one would, and a summary on stderr", async () => {
     const commands = [['status'], ['registered_users', 'localhost'], ['check_account', 'admin', 'localhost'], ['help', 'register']];
     const file = `${tempDir()}/cmds`;
     writeFileMode(file, `# read-only commands\n${commands.map((c) => c.join(' ')).join('\n')}\n\n`, 0o600);
@@ -39,8 +39,16 @@ describe('ejctl batch against a real node', () => {
       `unregister carol localhost # a comment`,
     ].join('\n');
     const r = await n.ctl(['batch', '--json', '--keep-going'], { input });
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: number; args: string[]; exitCode: number; stdout: string; ms: number });
-    expect(rows.map((x) => [x.line, x.exitCode])).toStrictEqual([[1, 0], [2, 1], [3, 0], [4, 0]]);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; args: string[]; exitCode: number; stdout: string; ms: number });
+    expect(rows.map((x) => [x.line, x.exitCode])).toStrictEqual([
+      [1, 0],
+      [2, 1],
+      [3, 0],
+      [4, 0],
+    ]);
     expect(rows[0]?.args).toStrictEqual(['register', 'carol', 'localhost', `it's "quoted" pass`]);
     expect(rows[2]?.args).toStrictEqual(['check_password', 'carol', 'localhost', `it's "quoted" pass`]);
     expect(rows[1]?.stdout).toContain("Error: unknown command 'no_such_command'");
@@ -68,13 +76,13 @@ describe('ejctl batch against a real node', () => {
     expect(r.stderr).toContain('batch needs the native transport');
   });
 
-  it('the node unreachable: ejabberdctl\'s nodedown line and exit 3', async () => {
+  it("the node unreachable: ejabberdctl's nodedown line and exit 3", async () => {
     const r = await n.ctl(['--node', `gone${process.pid}@localhost`, 'batch'], { input: 'status\n' });
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toBe(`Failed RPC connection to the node gone${process.pid}@localhost: nodedown\n`);
   });
 
-  it('passwords from the input never show in any process\'s command line', async () => {
+  it("passwords from the input never show in any process's command line", async () => {
     const secret = `S3cret-${process.pid}-x`;
     const input = Array.from({ length: 200 }, () => `check_password admin localhost ${secret}`).join('\n');
     let seen = false;
@@ -84,7 +92,9 @@ describe('ejctl batch against a real node', () => {
       for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
         try {
           if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(secret)) seen = true;
-        } catch { /* gone */ }
+        } catch {
+          /* gone */
+        }
       }
     }, 5);
     const r = await n.ctl(['batch', '--keep-going'], { input });

@@ -64,10 +64,12 @@ describe('--transport native against --transport erl on one node', () => {
     expect(native.exitCode).toBe(0);
   });
 
-  it('a stopped node: ejabberdctl\'s line and help, exit 3, and stderr says the name is not registered', async () => {
+  it("a stopped node: ejabberdctl's line and help, exit 3, and stderr says the name is not registered", async () => {
     const { erl, native } = await both(['--node', `gone${process.pid}@localhost`, 'status']);
     expect(native.stdout).toBe(erl.stdout);
-    expect(native.stdout.startsWith(`Failed RPC connection to the node gone${process.pid}@localhost: nodedown\n\nCommands to start`)).toBe(true);
+    expect(native.stdout.startsWith(`Failed RPC connection to the node gone${process.pid}@localhost: nodedown\n\nCommands to start`)).toBe(
+      true,
+    );
     expect(native.exitCode).toBe(3);
     expect(native.stderr).toContain(`no node named 'gone${process.pid}' is registered`);
   });

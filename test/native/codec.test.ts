@@ -13,7 +13,7 @@ import { atom, BitBinary, ErlMap, ErlString, Float, ImproperList, Pid, Port, Ref
 const VECTORS: [string, string, Term][] = [
   ['atom', 'ok', atom('ok')],
   ['utf8 atom', "'jürgen_日本'", atom('jürgen_日本')],
-  ['long atom', "list_to_atom(lists:duplicate(255, $a))", atom('a'.repeat(255))],
+  ['long atom', 'list_to_atom(lists:duplicate(255, $a))', atom('a'.repeat(255))],
   ['small int', '255', 255],
   ['zero', '0', 0],
   ['negative int', '-1', -1],
@@ -37,7 +37,11 @@ const VECTORS: [string, string, Term][] = [
   ['empty tuple', '{}', new Tuple()],
   ['large tuple', 'list_to_tuple(lists:seq(1, 300))', new Tuple(...Array.from({ length: 300 }, (_, i) => i + 1))],
   ['map', '#{a => 1}', new ErlMap([[atom('a'), 1]])],
-  ['nested', '{call, ejabberd_ctl, process, [["status"]], x}', new Tuple(atom('call'), atom('ejabberd_ctl'), atom('process'), [[new ErlString(Buffer.from('status'))]], atom('x'))],
+  [
+    'nested',
+    '{call, ejabberd_ctl, process, [["status"]], x}',
+    new Tuple(atom('call'), atom('ejabberd_ctl'), atom('process'), [[new ErlString(Buffer.from('status'))]], atom('x')),
+  ],
 ];
 
 async function erl(script: string, input = ''): Promise<string[]> {
@@ -64,7 +68,10 @@ describe('external term format against term_to_binary', () => {
 
   it('a long string (over 65535 characters) goes as a list erl reads back', async () => {
     const long = Array.from({ length: 70_000 }, (_, i) => 97 + (i % 26));
-    const [len] = await erl('L = binary_to_term(binary:decode_hex(list_to_binary(string:trim(io:get_line(""))))), io:format("~p~n", [{length(L), lists:sum(L)}]), halt().', encodeTerm(long).toString('hex') + '\n');
+    const [len] = await erl(
+      'L = binary_to_term(binary:decode_hex(list_to_binary(string:trim(io:get_line(""))))), io:format("~p~n", [{length(L), lists:sum(L)}]), halt().',
+      encodeTerm(long).toString('hex') + '\n',
+    );
     expect(len).toBe(`{70000,${long.reduce((a, b) => a + b, 0)}}`);
   });
 });
@@ -74,19 +81,24 @@ describe('pids, references and ports both ways', () => {
     const node = atom('ejctl_test@somehost');
     const ours: Term[] = [new Pid(node, 42, 1, 1234567), new Ref(node, 1234567, [1, 2, 3]), new Port(node, 2n ** 40n, 1234567)];
     const input = ours.map((t) => encodeTerm(t).toString('hex')).join('\n') + '\n';
-    const lines = await erl([
-      'Read = fun R(Acc) -> case io:get_line("") of eof -> lists:reverse(Acc); L -> R([binary_to_term(binary:decode_hex(list_to_binary(string:trim(L)))) | Acc]) end end,',
-      '[P, Ref, Port] = Read([]),',
-      'io:format("~p~n", [{is_pid(P), is_reference(Ref), is_port(Port), node(P), node(Ref), node(Port)}]),',
-      '[io:format("~s~n", [binary:encode_hex(term_to_binary(T, [{minor_version, 2}]))]) || T <- [P, Ref, Port]],',
-      'halt().',
-    ].join(' '), input);
-    expect(lines[0]).toBe("{true,true,true,ejctl_test@somehost,ejctl_test@somehost,ejctl_test@somehost}");
+    const lines = await erl(
+      [
+        'Read = fun R(Acc) -> case io:get_line("") of eof -> lists:reverse(Acc); L -> R([binary_to_term(binary:decode_hex(list_to_binary(string:trim(L)))) | Acc]) end end,',
+        '[P, Ref, Port] = Read([]),',
+        'io:format("~p~n", [{is_pid(P), is_reference(Ref), is_port(Port), node(P), node(Ref), node(Port)}]),',
+        '[io:format("~s~n", [binary:encode_hex(term_to_binary(T, [{minor_version, 2}]))]) || T <- [P, Ref, Port]],',
+        'halt().',
+      ].join(' '),
+      input,
+    );
+    expect(lines[0]).toBe('{true,true,true,ejctl_test@somehost,ejctl_test@somehost,ejctl_test@somehost}');
     lines.slice(1).forEach((hex, i) => expect(decodeTerm(Buffer.from(hex, 'hex')).term).toStrictEqual(ours[i]));
   });
 
-  it('decodes erl\'s own pid, reference and port, and encodes them so erl finds them equal', async () => {
-    const [pidHex, refHex, portHex] = await erl('[io:format("~s~n", [binary:encode_hex(term_to_binary(T))]) || T <- [self(), make_ref(), hd(erlang:ports())]], halt().');
+  it("decodes erl's own pid, reference and port, and encodes them so erl finds them equal", async () => {
+    const [pidHex, refHex, portHex] = await erl(
+      '[io:format("~s~n", [binary:encode_hex(term_to_binary(T))]) || T <- [self(), make_ref(), hd(erlang:ports())]], halt().',
+    );
     const pid = decodeTerm(Buffer.from(pidHex ?? '', 'hex')).term;
     const ref = decodeTerm(Buffer.from(refHex ?? '', 'hex')).term;
     const port = decodeTerm(Buffer.from(portHex ?? '', 'hex')).term;
@@ -95,7 +107,10 @@ describe('pids, references and ports both ways', () => {
     expect(port).toBeInstanceOf(Port);
     expect((pid as Pid).node).toBe(atom('nonode@nohost'));
     const back = [pid, ref, port].map((t) => encodeTerm(t).toString('hex')).join(',');
-    const [same] = await erl(`[A, B, C] = [binary_to_term(binary:decode_hex(list_to_binary(H))) || H <- string:split(string:trim(io:get_line("")), ",", all)], [A0, B0, C0] = [binary_to_term(binary:decode_hex(list_to_binary(H))) || H <- ["${pidHex}", "${refHex}", "${portHex}"]], io:format("~p~n", [{A =:= A0, B =:= B0, C =:= C0}]), halt().`, `${back}\n`);
+    const [same] = await erl(
+      `[A, B, C] = [binary_to_term(binary:decode_hex(list_to_binary(H))) || H <- string:split(string:trim(io:get_line("")), ",", all)], [A0, B0, C0] = [binary_to_term(binary:decode_hex(list_to_binary(H))) || H <- ["${pidHex}", "${refHex}", "${portHex}"]], io:format("~p~n", [{A =:= A0, B =:= B0, C =:= C0}]), halt().`,
+      `${back}\n`,
+    );
     expect(same).toBe('{true,true,true}');
   });
 });

@@ -11,7 +11,12 @@ import { beamPids, startTestNode, waitFor, type TestNode } from '../helpers/node
 /** `stop_kindly 30 bye` prints a line per step and sleeps 30 s in step 4: we kill the node there. */
 async function killDuringStopKindly(n: TestNode, transport: string) {
   const child = execa(process.execPath, [EJCTL, '-c', n.cfgPath, '--transport', transport, 'stop_kindly', '30', 'bye'], {
-    env: { ERL_EPMD_PORT: epmdPort() }, extendEnv: true, reject: false, stripFinalNewline: false, stdin: 'ignore', all: false,
+    env: { ERL_EPMD_PORT: epmdPort() },
+    extendEnv: true,
+    reject: false,
+    stripFinalNewline: false,
+    stdin: 'ignore',
+    all: false,
   });
   let seen = '';
   child.stdout?.on('data', (d: Buffer) => (seen += d.toString('latin1')));
@@ -35,8 +40,14 @@ describe('a node killed during a command', () => {
   it('prints what was printed, then the nodedown line and help, exit 3, as the erl transport does', async () => {
     const [erl, native] = await Promise.all([killDuringStopKindly(a, 'erl'), killDuringStopKindly(b, 'native')]);
     // Step lines carry elapsed seconds; the rest must match byte for byte.
-    const normal = (text: string, n: TestNode) => text.replaceAll(n.node, 'NODE').replaceAll(n.dir, 'DIR').replace(/ \d+s\] /g, ' Ns] ');
-    expect(normal(erl.stdout, a)).toContain('[4/7 Ns] Waiting 30 seconds... Failed RPC connection to the node NODE: nodedown\n\nCommands to start');
+    const normal = (text: string, n: TestNode) =>
+      text
+        .replaceAll(n.node, 'NODE')
+        .replaceAll(n.dir, 'DIR')
+        .replace(/ \d+s\] /g, ' Ns] ');
+    expect(normal(erl.stdout, a)).toContain(
+      '[4/7 Ns] Waiting 30 seconds... Failed RPC connection to the node NODE: nodedown\n\nCommands to start',
+    );
     expect(normal(native.stdout, b)).toBe(normal(erl.stdout, a));
     expect([erl.exitCode, native.exitCode]).toStrictEqual([3, 3]);
     expect(native.stderr).toContain(`the connection to ${b.node} was lost during the command`);

@@ -13,7 +13,9 @@ export function nodeNameOf(node: string): NodeName {
 }
 
 export async function openTestSession(n: Pick<TestNode, 'node' | 'cookie'>, cookie = n.cookie): Promise<NativeSession> {
-  const opened = await openSession({ node: n.node, nodeName: nodeNameOf(n.node), erlDistPort: undefined }, cookie, { ERL_EPMD_PORT: epmdPort() });
+  const opened = await openSession({ node: n.node, nodeName: nodeNameOf(n.node), erlDistPort: undefined }, cookie, {
+    ERL_EPMD_PORT: epmdPort(),
+  });
   if (!opened.ok) throw new Error(`could not open a session: ${JSON.stringify(opened.failure)}`);
   return opened.session;
 }

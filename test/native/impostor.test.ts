@@ -12,7 +12,10 @@ import { freePort, writeFileMode } from '../helpers/node.js';
 
 type Behaviour = 'wrong-ack' | 'huge-frame' | 'hang-up' | 'other-name';
 const COOKIE = 'FAKECOOKIEFAKECOOKIE';
-const md5 = (challenge: number) => createHash('md5').update(COOKIE + String(challenge)).digest();
+const md5 = (challenge: number) =>
+  createHash('md5')
+    .update(COOKIE + String(challenge))
+    .digest();
 
 /** A fake node on `port`; `after` counts the bytes the client sent after its challenge reply. */
 function fakeNode(port: number, behaviour: Behaviour): Promise<{ server: Server; after: () => number; replyOk: () => boolean }> {
@@ -71,7 +74,11 @@ describe('the native transport with peers that are not the node', () => {
     const fake = await fakeNode(port, behaviour);
     servers.push(fake.server);
     const cfg = `${dir}/${behaviour}.cfg`;
-    writeFileMode(cfg, `ERLANG_NODE=fake@localhost\nERL_DIST_PORT=${port}\nCOOKIE_FILE=${dir}/cookie\nINSTALLUSER=\nSPOOL_DIR=${dir}\nCONFIG_DIR=${dir}\nLOGS_DIR=${dir}\n`, 0o644);
+    writeFileMode(
+      cfg,
+      `ERLANG_NODE=fake@localhost\nERL_DIST_PORT=${port}\nCOOKIE_FILE=${dir}/cookie\nINSTALLUSER=\nSPOOL_DIR=${dir}\nCONFIG_DIR=${dir}\nLOGS_DIR=${dir}\n`,
+      0o644,
+    );
     const r = await ejctl(['-c', cfg, '--transport', 'native', 'register', 'alice', 'localhost', 'secret-pw']);
     await new Promise((res) => setTimeout(res, 200));
     return { r, fake };

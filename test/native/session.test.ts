@@ -42,16 +42,20 @@ describe('a native session with a node whose net_ticktime is 4 s', () => {
     expect(await callValue(s, 'erlang', 'nodes', [atom('hidden')])).toContainEqual(me);
   });
 
-  it('leaves no new atom on the node per connection: names come back to the node\'s pool', async () => {
-    const before = await callValue(s, 'erlang', 'system_info', [atom('atom_count')]) as number;
+  it("leaves no new atom on the node per connection: names come back to the node's pool", async () => {
+    const before = (await callValue(s, 'erlang', 'system_info', [atom('atom_count')])) as number;
     for (let i = 0; i < 10; i++) {
       const other = await openTestSession(n);
       const name = other.pid.node;
       await callValue(other, 'erlang', 'node', []);
       other.close();
-      await waitFor(async () => !(await callValue(s, 'erlang', 'nodes', [atom('hidden')]) as Term[]).includes(name), 10_000, 'the connection did not go down');
+      await waitFor(
+        async () => !((await callValue(s, 'erlang', 'nodes', [atom('hidden')])) as Term[]).includes(name),
+        10_000,
+        'the connection did not go down',
+      );
     }
-    const after = await callValue(s, 'erlang', 'system_info', [atom('atom_count')]) as number;
+    const after = (await callValue(s, 'erlang', 'system_info', [atom('atom_count')])) as number;
     expect(after - before).toBeLessThan(3);
   });
 
@@ -61,13 +65,17 @@ describe('a native session with a node whose net_ticktime is 4 s', () => {
     expect(await callValue(s, 'erlang', 'nodes', [atom('hidden')])).toContainEqual(s.pid.node);
   }, 30_000);
 
-  it('prints what the erl transport\'s stdout prints for the same io:format call', async () => {
+  it("prints what the erl transport's stdout prints for the same io:format call", async () => {
     const fmt = charList('~ts|~p|~s|~ts~n');
     const args: Term = [charList('é日'), new Tuple(atom('a'), 1), charList('x'), Buffer.from('ü')];
     const out = capture();
     const o = await s.call('io', 'format', [fmt, args], 10_000, out.write);
     expect(o).toStrictEqual({ kind: 'reply', value: atom('ok') });
-    const erl = await execa('/usr/bin/erl', ['-noshell', '-boot', 'no_dot_erlang', '-eval', 'io:format("~ts|~p|~s|~ts~n", [[233, 26085], {a, 1}, "x", <<"ü"/utf8>>]), halt().'], { encoding: 'buffer', stripFinalNewline: false, env: { HOME: '/nonexistent' } });
+    const erl = await execa(
+      '/usr/bin/erl',
+      ['-noshell', '-boot', 'no_dot_erlang', '-eval', 'io:format("~ts|~p|~s|~ts~n", [[233, 26085], {a, 1}, "x", <<"ü"/utf8>>]), halt().'],
+      { encoding: 'buffer', stripFinalNewline: false, env: { HOME: '/nonexistent' } },
+    );
     expect(out.bytes()).toStrictEqual(Buffer.from(erl.stdout));
     expect(out.bytes()).toStrictEqual(Buffer.from([0xe9, ...Buffer.from('\\x{65E5}|{a,1}|x|'), 0xfc, 10]));
   });
@@ -75,7 +83,10 @@ describe('a native session with a node whose net_ticktime is 4 s', () => {
   it('answers geometry, options and input requests as a -noshell stdout does (no terminal, latin1)', async () => {
     const ask = (fun: string, args: Term[]) => s.call('io', fun, args, 10_000, () => {});
     expect(await ask('columns', [])).toStrictEqual({ kind: 'reply', value: new Tuple(atom('error'), atom('enotsup')) });
-    expect(await ask('getopts', [])).toStrictEqual({ kind: 'reply', value: [new Tuple(atom('binary'), atom('false')), new Tuple(atom('encoding'), atom('latin1'))] });
+    expect(await ask('getopts', [])).toStrictEqual({
+      kind: 'reply',
+      value: [new Tuple(atom('binary'), atom('false')), new Tuple(atom('encoding'), atom('latin1'))],
+    });
     expect(await ask('get_line', [charList('> ')])).toStrictEqual({ kind: 'reply', value: new Tuple(atom('error'), atom('request')) });
   });
 

@@ -12,19 +12,39 @@ import { cleanupTempDirs, tempDir } from '../helpers/env.js';
 afterAll(() => cleanupTempDirs());
 
 const info = (over: Partial<NodeInfo> = {}): NodeInfo => ({
-  nodes: ['b@h', 'c@h'], cookie: 'new', pins: { 'b@h': 'new', 'c@h': 'new' }, cookieFile: '/home/x/.erlang.cookie',
-  file: { exists: true, type: 'regular', mode: 0o400, content: 'new' }, sharedKey: 'new', setcookieArg: false, proto: 'inet_tcp', ...over,
+  nodes: ['b@h', 'c@h'],
+  cookie: 'new',
+  pins: { 'b@h': 'new', 'c@h': 'new' },
+  cookieFile: '/home/x/.erlang.cookie',
+  file: { exists: true, type: 'regular', mode: 0o400, content: 'new' },
+  sharedKey: 'new',
+  setcookieArg: false,
+  proto: 'inet_tcp',
+  ...over,
 });
 
 describe('rotation steps', () => {
   it('stages everything first, then pins each pair once, then switches, then shared_key', () => {
     const ids = buildSteps({ nodes: ['a@h', 'b@h', 'c@h'], skipped: ['d@h'], localFile: '/etc/ejctl/cookie' }).map(stepId);
     expect(ids).toEqual([
-      'backup a@h', 'stage a@h', 'backup b@h', 'stage b@h', 'backup c@h', 'stage c@h',
-      'pin a@h b@h', 'pin a@h c@h', 'pin b@h c@h',
-      'pin-down a@h d@h', 'pin-down b@h d@h', 'pin-down c@h d@h',
-      'switch a@h', 'switch b@h', 'switch c@h',
-      'shared-key a@h', 'shared-key b@h', 'shared-key c@h',
+      'backup a@h',
+      'stage a@h',
+      'backup b@h',
+      'stage b@h',
+      'backup c@h',
+      'stage c@h',
+      'pin a@h b@h',
+      'pin a@h c@h',
+      'pin b@h c@h',
+      'pin-down a@h d@h',
+      'pin-down b@h d@h',
+      'pin-down c@h d@h',
+      'switch a@h',
+      'switch b@h',
+      'switch c@h',
+      'shared-key a@h',
+      'shared-key b@h',
+      'shared-key c@h',
       'local-file /etc/ejctl/cookie',
     ]);
   });
@@ -36,9 +56,15 @@ describe('rotation steps', () => {
 });
 
 describe('the plain-TCP warning', () => {
-  const d = (nodes: string[], proto: string): Discovery => ({ seed: nodes[0] ?? '', live: nodes, skipped: [], info: new Map(nodes.map((n) => [n, info({ proto })])) });
+  const d = (nodes: string[], proto: string): Discovery => ({
+    seed: nodes[0] ?? '',
+    live: nodes,
+    skipped: [],
+    info: new Map(nodes.map((n) => [n, info({ proto })])),
+  });
   it('is silent on one host', () => expect(plainTcpHosts(d(['a@h', 'b@h'], 'inet_tcp'), 'h')).toEqual([]));
-  it('names the hosts when plain TCP crosses hosts', () => expect(plainTcpHosts(d(['a@h1', 'b@h2'], 'inet_tcp'), 'h1')).toEqual(['h1', 'h2']));
+  it('names the hosts when plain TCP crosses hosts', () =>
+    expect(plainTcpHosts(d(['a@h1', 'b@h2'], 'inet_tcp'), 'h1')).toEqual(['h1', 'h2']));
   it('is silent with TLS distribution', () => expect(plainTcpHosts(d(['a@h1', 'b@h2'], 'inet_tls'), 'h1')).toEqual([]));
 });
 
@@ -47,7 +73,9 @@ describe('verification evidence', () => {
     expect(judge('a@h', info(), true, true, ['c@h', 'b@h']).ok).toBe(true);
     expect(judge('a@h', info(), true, false, ['b@h', 'c@h']).ok).toBe(false);
     expect(judge('a@h', info({ pins: { 'b@h': 'new', 'c@h': 'old' } }), true, true, ['b@h', 'c@h']).peersPinnedNew).toBe('1/2');
-    expect(judge('a@h', info({ file: { exists: true, type: 'regular', mode: 0o600, content: 'new' } }), true, true, ['b@h', 'c@h']).ok).toBe(false);
+    expect(
+      judge('a@h', info({ file: { exists: true, type: 'regular', mode: 0o600, content: 'new' } }), true, true, ['b@h', 'c@h']).ok,
+    ).toBe(false);
     expect(judge('a@h', info(), true, true, ['b@h']).meshSame).toBe(false);
   });
 });

@@ -82,7 +82,9 @@ describe('cookie rotate killed after each step, then --resume', () => {
     expect(failed.exitCode).toBe(1);
     expect(failed.stdout).toContain('The rotation is not complete (failed).');
     expect(failed.stdout).toContain(`Failed: switch ${victim.node}:`);
-    expect(failed.stdout).toContain(`${victim.node}: its cookie file and default cookie are still the old ones while its peers use the new cookie for it; do not restart it before`);
+    expect(failed.stdout).toContain(
+      `${victim.node}: its cookie file and default cookie are still the old ones while its peers use the new cookie for it; do not restart it before`,
+    );
     expect(fileOf(victim)).toBe(before);
     const others = nodes.filter((n) => n !== victim);
     for (const n of others) expect(fileOf(n)).not.toBe(before);
@@ -97,7 +99,7 @@ describe('cookie rotate killed after each step, then --resume', () => {
     expect((await rotate(['--finalize'])).exitCode).toBe(0);
   });
 
-  it('without ejctl on the nodes\' hosts, the Erlang fallback writes the files (0400, in the 0700 HOME)', async () => {
+  it("without ejctl on the nodes' hosts, the Erlang fallback writes the files (0400, in the 0700 HOME)", async () => {
     await settlePrevious();
     const r = await rotate(['--json'], { EJCTL_REMOTE_EJCTL: '/nonexistent/ejctl.js' });
     expect(r.exitCode).toBe(0);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTempDirs, ejctl, isRoot, nodeUser, tempDir, type CliResult } from '../helpers/env.js';
+import { cleanupTempDirs, isRoot, nodeUser, tempDir, type CliResult } from '../helpers/env.js';
 import { bootNode, writeFileMode, type TestNode } from '../helpers/node.js';
 import { listCluster, memberJoinLines, startCluster, XmppClient, type TestCluster } from '../helpers/cluster.js';
 import { loadSettings } from '../../src/config/load.js';
@@ -98,7 +98,9 @@ describe('cookie rotate on a live three-node cluster', () => {
     expect(report.verify.map((v) => v.ok)).toEqual([true, true, true]);
     expect(report.steps.every((s) => s.ok && typeof s.ms === 'number')).toBe(true);
 
-    console.log(`background: ${stats.established} calls over established connections, ${stats.establishedFailures.length} failed; ${stats.fresh} fresh ejctl commands, ${stats.freshRetried} refused across the switch and fine on retry, ${stats.freshUnexplained.length} other failures`);
+    console.log(
+      `background: ${stats.established} calls over established connections, ${stats.establishedFailures.length} failed; ${stats.fresh} fresh ejctl commands, ${stats.freshRetried} refused across the switch and fine on retry, ${stats.freshUnexplained.length} other failures`,
+    );
     // Commands over connections made before the switch never failed.
     expect(stats.establishedFailures).toEqual([]);
     expect(stats.established).toBeGreaterThan(10);
@@ -113,7 +115,10 @@ describe('cookie rotate on a live three-node cluster', () => {
       c.close();
     }
     // No member reconnected (which would log a new join), and all are still listed.
-    expect(nodes.map((n) => memberJoinLines(n).length), nodes.map((n) => memberJoinLines(n).slice(-2).join('\n')).join('\n')).toEqual(joinsBefore);
+    expect(
+      nodes.map((n) => memberJoinLines(n).length),
+      nodes.map((n) => memberJoinLines(n).slice(-2).join('\n')).join('\n'),
+    ).toEqual(joinsBefore);
     for (const n of nodes) {
       expect(await listCluster(n)).toEqual(nodes.map((x) => x.node).sort());
       const st = statSync(n.cookieFile);
@@ -131,7 +136,8 @@ describe('cookie rotate on a live three-node cluster', () => {
     }
     // The secrets are nowhere else: not in the nodes' logs, not in the completed journal (0600).
     for (const n of nodes) {
-      for (const log of readdirSync(n.logs)) expect(readFileSync(join(n.logs, log), 'latin1').includes(newCookie), `${n.logs}/${log} holds the new cookie`).toBe(false);
+      for (const log of readdirSync(n.logs))
+        expect(readFileSync(join(n.logs, log), 'latin1').includes(newCookie), `${n.logs}/${log} holds the new cookie`).toBe(false);
     }
     const journal = join(state, `rotate-${nodes[0]!.node}.json`);
     expect(statSync(journal).mode & 0o777).toBe(0o600);
@@ -148,7 +154,11 @@ describe('cookie rotate on a live three-node cluster', () => {
     await bootNode(c);
     expect(await listCluster(nodes[0]!)).toEqual(nodes.map((x) => x.node).sort());
     // The detector used above works: the others logged the restarted node joining again.
-    expect(memberJoinLines(nodes[0]!).slice(joinsBefore).some((l) => l.includes(c.node))).toBe(true);
+    expect(
+      memberJoinLines(nodes[0]!)
+        .slice(joinsBefore)
+        .some((l) => l.includes(c.node)),
+    ).toBe(true);
     const r = await nodes[0]!.ctl(['cookie', 'check', '--cluster', '--json']);
     const check = JSON.parse(r.stdout) as { nodes: { node: string; problems: string[] }[] };
     expect(check.nodes.map((n) => [n.node, n.problems])).toEqual(nodes.map((n) => [n.node, []]).sort());
@@ -156,7 +166,11 @@ describe('cookie rotate on a live three-node cluster', () => {
   });
 
   it('a second rotation is refused while one holds the lock, naming its pid', async () => {
-    writeFileSync(join(state, 'rotate.lock'), JSON.stringify({ pid: process.pid, startedAt: 'earlier', host: (await import('node:os')).hostname() }), { mode: 0o600 });
+    writeFileSync(
+      join(state, 'rotate.lock'),
+      JSON.stringify({ pid: process.pid, startedAt: 'earlier', host: (await import('node:os')).hostname() }),
+      { mode: 0o600 },
+    );
     const r = await rotate(['--finalize']);
     expect(r.exitCode).toBe(4);
     expect(r.stderr).toContain(`another rotation is running: pid ${process.pid}, started earlier`);

@@ -44,7 +44,9 @@ describe('editCtlConfig', () => {
   it('changes nothing when every value is already set, and creates a file from nothing', () => {
     expect(editCtlConfig(text, 'cfg', [want('ERLANG_NODE', 'old@localhost')])).toEqual({ text, changes: [] });
     expect(editCtlConfig('', 'cfg', [want('ERLANG_NODE', 'a@b')]).text).toBe('# why ERLANG_NODE (set by ejctl setup)\nERLANG_NODE=a@b\n');
-    expect(editCtlConfig('X=1', 'cfg', [want('ERLANG_NODE', 'a@b')]).text).toBe('X=1\n\n# why ERLANG_NODE (set by ejctl setup)\nERLANG_NODE=a@b\n');
+    expect(editCtlConfig('X=1', 'cfg', [want('ERLANG_NODE', 'a@b')]).text).toBe(
+      'X=1\n\n# why ERLANG_NODE (set by ejctl setup)\nERLANG_NODE=a@b\n',
+    );
   });
 
   it('appends instead when the live value spans lines, so the new one wins as the last', () => {
@@ -63,7 +65,9 @@ describe('editCtlConfig', () => {
     }
     expect(err).toBeInstanceOf(EjctlError);
     expect((err as EjctlError).exitCode).toBe(78);
-    expect((err as EjctlError).message).toBe('ejctl setup will not edit /etc/x.cfg: line 7: command substitution $(...) is not allowed; ejctl reads this file, it never runs it');
+    expect((err as EjctlError).message).toBe(
+      'ejctl setup will not edit /etc/x.cfg: line 7: command substitution $(...) is not allowed; ejctl reads this file, it never runs it',
+    );
   });
 
   it('quotes what a shell would not take literally', () => {
@@ -75,7 +79,25 @@ describe('editCtlConfig', () => {
 });
 
 describe('firewall rules', () => {
-  const yml = ['hosts:', '  - x', 'listen:', '  -', '    port: 5222', '    ip: "::"', '    module: ejabberd_c2s', '  - port: 5269', '    module: ejabberd_s2s_in', '  -', '    port: 5280', '    ip: 127.0.0.1', '    module: ejabberd_http', '  -', '    port: 5443', '    module: ejabberd_http', 'modules: {}'].join('\n');
+  const yml = [
+    'hosts:',
+    '  - x',
+    'listen:',
+    '  -',
+    '    port: 5222',
+    '    ip: "::"',
+    '    module: ejabberd_c2s',
+    '  - port: 5269',
+    '    module: ejabberd_s2s_in',
+    '  -',
+    '    port: 5280',
+    '    ip: 127.0.0.1',
+    '    module: ejabberd_http',
+    '  -',
+    '    port: 5443',
+    '    module: ejabberd_http',
+    'modules: {}',
+  ].join('\n');
 
   it('reads the listeners from ejabberd.yml', () => {
     expect(parseListeners(yml)).toEqual([
@@ -102,12 +124,19 @@ describe('firewall rules', () => {
   });
 
   it('cluster: EPMD and the window for the peers only', () => {
-    const r = firewallRules({ topology: 'cluster', listeners: STANDARD_LISTENERS, peers: ['192.0.2.10', 'fd00::10'], window: { min: 4370, max: 4371 } });
+    const r = firewallRules({
+      topology: 'cluster',
+      listeners: STANDARD_LISTENERS,
+      peers: ['192.0.2.10', 'fd00::10'],
+      window: { min: 4370, max: 4371 },
+    });
     expect(r.openPorts).toEqual([5222, 5223, 5269]);
     expect(r.nftables).toContain('set cluster_peers4 { type ipv4_addr; elements = { 192.0.2.10 } }');
     expect(r.nftables).toContain('set cluster_peers6 { type ipv6_addr; elements = { fd00::10 } }');
     expect(r.nftables).toContain('ip saddr @cluster_peers4 tcp dport { 4369, 4370-4371 } accept');
     const ufw = r.ufw.split('\n');
-    expect(ufw.indexOf("ufw allow from 192.0.2.10 to any port 4370:4371 proto tcp comment 'Erlang distribution, cluster peer'")).toBeLessThan(ufw.indexOf("ufw deny 4370:4371/tcp comment 'Erlang distribution'"));
+    expect(
+      ufw.indexOf("ufw allow from 192.0.2.10 to any port 4370:4371 proto tcp comment 'Erlang distribution, cluster peer'"),
+    ).toBeLessThan(ufw.indexOf("ufw deny 4370:4371/tcp comment 'Erlang distribution'"));
   });
 });

@@ -63,7 +63,7 @@ export function debianCfgText(locations: string[]): string {
     '',
     '#.',
     "#'",
-    '# vim: foldmarker=#\',#. foldmethod=marker:',
+    "# vim: foldmarker=#',#. foldmethod=marker:",
     '',
   ].join('\n');
 }

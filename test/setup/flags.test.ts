@@ -33,11 +33,19 @@ describe.skipIf(!isRoot)('ejctl setup --yes', () => {
       dryRun: true,
       changes: true,
       answers: { node: inst.node, topology: 'single', interface: '127.0.0.1', firewallWindow: '4370-4379', cookie: 'new' },
-      cfg: { path: inst.cfgPath, realPath: inst.realCfg, write: true, from: { mode: '0644', uid: 0, gid: 0 }, to: { mode: '0640', uid: 0, gid: nodeUser()?.gid } },
+      cfg: {
+        path: inst.cfgPath,
+        realPath: inst.realCfg,
+        write: true,
+        from: { mode: '0644', uid: 0, gid: 0 },
+        to: { mode: '0640', uid: 0, gid: nodeUser()?.gid },
+      },
       cookie: { path: inst.cookieFile, action: 'replace', fingerprint: null },
     });
     expect(plan.cfg.changes.map((c: { name: string; new: string; how: string }) => `${c.name}=${c.new} ${c.how}`)).toEqual([
-      'INET_DIST_INTERFACE=127.0.0.1 append', 'ERL_EPMD_ADDRESS=127.0.0.1 append', 'FIREWALL_WINDOW=4370-4379 append',
+      'INET_DIST_INTERFACE=127.0.0.1 append',
+      'ERL_EPMD_ADDRESS=127.0.0.1 append',
+      'FIREWALL_WINDOW=4370-4379 append',
     ]);
     expect(plan.fixes.map((f: { path: string }) => f.path).sort()).toEqual([inst.logs, inst.ymlPath].sort());
     expect(r.stdout + r.stderr).not.toContain(WEAK_COOKIE);
@@ -56,16 +64,18 @@ describe.skipIf(!isRoot)('ejctl setup --yes', () => {
     expect(lstatSync(inst.cfgPath).isSymbolicLink()).toBe(true);
     const text = readFileSync(inst.realCfg, 'utf8');
     expect(text.startsWith(oldText)).toBe(true);
-    expect(text.slice(oldText.length)).toBe([
-      '',
-      '# Single node: Erlang distribution on loopback only (set by ejctl setup)',
-      'INET_DIST_INTERFACE=127.0.0.1',
-      '# Single node: EPMD on loopback only (set by ejctl setup)',
-      'ERL_EPMD_ADDRESS=127.0.0.1',
-      '# Distribution ports in a fixed range, so a firewall can hold them (set by ejctl setup)',
-      'FIREWALL_WINDOW=4370-4379',
-      '',
-    ].join('\n'));
+    expect(text.slice(oldText.length)).toBe(
+      [
+        '',
+        '# Single node: Erlang distribution on loopback only (set by ejctl setup)',
+        'INET_DIST_INTERFACE=127.0.0.1',
+        '# Single node: EPMD on loopback only (set by ejctl setup)',
+        'ERL_EPMD_ADDRESS=127.0.0.1',
+        '# Distribution ports in a fixed range, so a firewall can hold them (set by ejctl setup)',
+        'FIREWALL_WINDOW=4370-4379',
+        '',
+      ].join('\n'),
+    );
     const st = statSync(inst.realCfg);
     expect([st.mode & 0o7777, st.uid, st.gid]).toEqual([0o640, 0, nodeUser()?.gid]);
     const backups = readdirSync(dirname(inst.realCfg)).filter((n) => n.startsWith('ejabberd.ejctl-bak-'));
@@ -97,7 +107,16 @@ describe.skipIf(!isRoot)('ejctl setup --yes', () => {
 
   it('edits a live assignment where it stands, keeping export and its trailing comment', async () => {
     const inst = await createDebianInstall();
-    const r = await setup(inst, ['--yes', '--node', `${inst.name}x@localhost`, '--firewall-window', '4380-4389', '--cookie', 'keep', '--no-fix-permissions']);
+    const r = await setup(inst, [
+      '--yes',
+      '--node',
+      `${inst.name}x@localhost`,
+      '--firewall-window',
+      '4380-4389',
+      '--cookie',
+      'keep',
+      '--no-fix-permissions',
+    ]);
     expect(r.exitCode).toBe(0);
     const lines = readFileSync(inst.realCfg, 'utf8').split('\n');
     expect(lines).toContain(`export ERLANG_NODE=${inst.name}x@localhost`);
@@ -114,17 +133,32 @@ describe.skipIf(!isRoot)('ejctl setup --yes', () => {
     const source = join(inst.dir, 'cluster-cookie');
     const clusterCookie = 'Zx8Kq2Lw9Vb4Nm7Pc3Rt6Yh1Jd5Gf0Sa2Xe4Wu8Io';
     writeFileSync(source, `${clusterCookie}\n`, { mode: 0o600 });
-    const r = await setup(inst, ['--yes', '--json', '--cluster', '--interface', ADDRESS, '--peers', '192.0.2.10,fd00::10', '--cookie-file', source]);
+    const r = await setup(inst, [
+      '--yes',
+      '--json',
+      '--cluster',
+      '--interface',
+      ADDRESS,
+      '--peers',
+      '192.0.2.10,fd00::10',
+      '--cookie-file',
+      source,
+    ]);
     expect(r.exitCode).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ changed: true, answers: { topology: 'cluster', interface: ADDRESS, peers: ['192.0.2.10', 'fd00::10'], cookie: 'import' } });
+    expect(out).toMatchObject({
+      changed: true,
+      answers: { topology: 'cluster', interface: ADDRESS, peers: ['192.0.2.10', 'fd00::10'], cookie: 'import' },
+    });
     expect(out.firewall.nftables).toContain('set cluster_peers4 { type ipv4_addr; elements = { 192.0.2.10 } }');
     expect(out.firewall.ufw).toContain('ufw allow from fd00::10 to any port 4370:4379 proto tcp');
     expect(readFileSync(inst.cookieFile, 'latin1')).toBe(clusterCookie);
     expect(r.stdout).not.toContain(clusterCookie);
     expect(cfgValues(inst).get('INET_DIST_INTERFACE')).toBe(ADDRESS);
     expect(cfgValues(inst).get('ERL_EPMD_ADDRESS')).toBe(ADDRESS);
-    expect(out.warnings).toContain(`In a cluster the host part of ${inst.node} must be a name the other nodes resolve to ${ADDRESS}; 'localhost' is not (and ejctl on this host will not reach the node there either).`);
+    expect(out.warnings).toContain(
+      `In a cluster the host part of ${inst.node} must be a name the other nodes resolve to ${ADDRESS}; 'localhost' is not (and ejctl on this host will not reach the node there either).`,
+    );
   });
 });
 
@@ -133,7 +167,12 @@ describe('ejctl setup without a terminal', () => {
     const inst = await createDebianInstall();
     const before = snapshot(inst.dir);
     const clusterCookie = 'Hn3Jk5Lm7Np9Qr2St4Uv6Wx8Yz1Ab3Cd5Ef7Gh9Ij';
-    const r = await setup(inst, ['--yes', '--dry-run', '--json', '--cluster', '--interface', ADDRESS, '--cookie', 'import'], {}, `${clusterCookie}\n`);
+    const r = await setup(
+      inst,
+      ['--yes', '--dry-run', '--json', '--cluster', '--interface', ADDRESS, '--cookie', 'import'],
+      {},
+      `${clusterCookie}\n`,
+    );
     expect(r.exitCode).toBe(0);
     expect(JSON.parse(r.stdout).cookie).toMatchObject({ action: 'import', fingerprint: cookieFingerprint(clusterCookie) });
     expect(r.stdout + r.stderr).not.toContain(clusterCookie);

@@ -70,17 +70,33 @@ describe.skipIf(!isRoot)('a cluster member started after ejctl setup --cluster',
   it.skipIf(address === undefined)('listens for distribution on the chosen address only, inside the window', async () => {
     const c = await createDebianInstall();
     const min = await freePort();
-    const setup = await ejctl(['setup', '--config-dir', c.dir, '--yes', '--cluster', '--interface', address ?? '', '--firewall-window', `${min}-${min + 9}`, '--cookie', 'new']);
+    const setup = await ejctl([
+      'setup',
+      '--config-dir',
+      c.dir,
+      '--yes',
+      '--cluster',
+      '--interface',
+      address ?? '',
+      '--firewall-window',
+      `${min}-${min + 9}`,
+      '--cookie',
+      'new',
+    ]);
     expect(setup.exitCode).toBe(0);
     const start = await ejctl(['-c', c.cfgPath, 'start']);
     expect(start.exitCode).toBe(0);
     try {
       let sockets: ListeningSocket[] = [];
-      await waitFor(() => {
-        const pid = beamPids(c.node)[0];
-        sockets = pid === undefined ? [] : listeningSockets(pid);
-        return sockets.some((s) => s.port >= min && s.port <= min + 9);
-      }, 60_000, `${c.node} did not listen in its window; see ${c.logs}`);
+      await waitFor(
+        () => {
+          const pid = beamPids(c.node)[0];
+          sockets = pid === undefined ? [] : listeningSockets(pid);
+          return sockets.some((s) => s.port >= min && s.port <= min + 9);
+        },
+        60_000,
+        `${c.node} did not listen in its window; see ${c.logs}`,
+      );
       expect(sockets.filter((s) => s.port >= min && s.port <= min + 9)).toEqual([{ address, port: expect.any(Number) }]);
       expect(sockets.filter((s) => s.address === '0.0.0.0' || s.address === '0:0:0:0:0:0:0:0')).toEqual([]);
     } finally {

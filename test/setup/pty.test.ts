@@ -32,7 +32,7 @@ describe.skipIf(!isRoot)('ejctl setup in a terminal', () => {
     await t.waitFor('❯ Single node');
     await t.press(KEY.enter);
 
-    await t.waitFor('needs attention: others may read it; made by Erlang\'s guessable generator, CVE-2018-1279.');
+    await t.waitFor("needs attention: others may read it; made by Erlang's guessable generator, CVE-2018-1279.");
     await t.waitFor('❯ Create a new strong cookie');
     await t.press(KEY.up);
     await t.waitFor('❯ Keep it (not recommended)');
@@ -55,7 +55,11 @@ describe.skipIf(!isRoot)('ejctl setup in a terminal', () => {
     expect(await t.exited).toBe(0);
 
     const values = parseCtlConfig(readFileSync(inst.realCfg, 'utf8'), inst.realCfg, {}).values;
-    expect([values.get('INET_DIST_INTERFACE'), values.get('ERL_EPMD_ADDRESS'), values.get('FIREWALL_WINDOW')]).toEqual(['127.0.0.1', '127.0.0.1', '4370-4379']);
+    expect([values.get('INET_DIST_INTERFACE'), values.get('ERL_EPMD_ADDRESS'), values.get('FIREWALL_WINDOW')]).toEqual([
+      '127.0.0.1',
+      '127.0.0.1',
+      '4370-4379',
+    ]);
     expect(readFileSync(inst.cookieFile, 'latin1')).not.toBe(WEAK_COOKIE);
     expect(statSync(inst.cookieFile).mode & 0o7777).toBe(0o400);
     expect(statSync(inst.logs).mode & 0o7777).toBe(0o750);

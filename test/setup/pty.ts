@@ -24,13 +24,22 @@ const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][A-Za-z0-9]|\x1b[=>]/g;
 export function openTerminal(args: string[], env: Record<string, string | undefined> = {}): Terminal {
   const home = tempDir('ejctl-pty-home-');
   const merged: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, HOME: home, ERL_EPMD_PORT: epmdPort(), CI: undefined, NO_COLOR: undefined, ...env })) {
+  for (const [k, v] of Object.entries({
+    ...process.env,
+    HOME: home,
+    ERL_EPMD_PORT: epmdPort(),
+    CI: undefined,
+    NO_COLOR: undefined,
+    ...env,
+  })) {
     if (v !== undefined) merged[k] = v;
   }
   const term = pty.spawn(process.execPath, [EJCTL, ...args], { name: 'xterm-256color', cols: 160, rows: 50, env: merged, cwd: home });
   let raw = '';
   let consumed = 0;
-  term.onData((d) => { raw += d; });
+  term.onData((d) => {
+    raw += d;
+  });
   const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
   const screen = () => raw.replace(ANSI, '');
   return {
@@ -39,7 +48,15 @@ export function openTerminal(args: string[], env: Record<string, string | undefi
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const rest = screen().slice(consumed);
-        const m = typeof text === 'string' ? (rest.includes(text) ? { index: rest.indexOf(text), length: text.length } : undefined) : (() => { const x = text.exec(rest); return x ? { index: x.index, length: x[0].length } : undefined; })();
+        const m =
+          typeof text === 'string'
+            ? rest.includes(text)
+              ? { index: rest.indexOf(text), length: text.length }
+              : undefined
+            : (() => {
+                const x = text.exec(rest);
+                return x ? { index: x.index, length: x[0].length } : undefined;
+              })();
         if (m) {
           consumed += m.index + m.length;
           return rest.slice(0, m.index + m.length);

@@ -52,13 +52,20 @@ export function assertNotRoot(runAs: LaunchPlan['user'], ctx: Pick<Ctx, 'uid' | 
  * does, and that the node's user owns it (a 0400 file is unreadable to anyone else) and that
  * nobody else can write in that HOME (OTP would run a planted `.erlang` file).
  */
-export function assertNodeCanReadCookie(s: Pick<Settings, 'cookieFile' | 'installUser'>, runAs: LaunchPlan['user'], ctx: Pick<Ctx, 'uid'>): void {
+export function assertNodeCanReadCookie(
+  s: Pick<Settings, 'cookieFile' | 'installUser'>,
+  runAs: LaunchPlan['user'],
+  ctx: Pick<Ctx, 'uid'>,
+): void {
   const home = cookieHome(s.cookieFile);
   readCookie(s, ctx.uid); // missing, loose, symlinked or malformed: the usual cookie error
   const uid = nodeUid(runAs, ctx);
   const owner = lstatSync(s.cookieFile).uid;
   if (uid !== 0 && owner !== uid) {
-    throw cookieError(`${s.cookieFile} is owned by uid ${owner}, but the node runs as uid ${uid} and could not read it`, `chown ${runAs?.name ?? uid} ${s.cookieFile}`);
+    throw cookieError(
+      `${s.cookieFile} is owned by uid ${owner}, but the node runs as uid ${uid} and could not read it`,
+      `chown ${runAs?.name ?? uid} ${s.cookieFile}`,
+    );
   }
   const dir = lstatSync(home);
   if (!dir.isDirectory() || (dir.uid !== 0 && dir.uid !== uid) || (dir.mode & 0o022) !== 0) {

@@ -4,7 +4,7 @@
  * the node and a number of milliseconds, hex-encoded, so none is on a command line.
  */
 const READ_REQUEST = [
-  'Line = case io:get_line(\'\') of L when is_list(L) -> L; _ -> halt(70) end,',
+  "Line = case io:get_line('') of L when is_list(L) -> L; _ -> halt(70) end,",
   'Unhex = fun([$x | H]) -> binary:decode_hex(list_to_binary(H)) end,',
   '[C, N, T | _] = string:lexemes(Line, " \\n"),',
   'Node = binary_to_atom(Unhex(N), utf8),',

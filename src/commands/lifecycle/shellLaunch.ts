@@ -18,9 +18,11 @@ export interface ShellRequest {
 /** ejabberdctl's ERLANG_OPTS for a client VM: no EPMD of its own, and no listening port with ERL_DIST_PORT. */
 function clientArgs(s: Settings, req: ShellRequest): string[] {
   return [
-    nameFlag(s.node), 'undefined',
+    nameFlag(s.node),
+    'undefined',
     '-hidden',
-    '-boot', 'no_dot_erlang', // the HOME is the cookie's directory: never evaluate a .erlang there
+    '-boot',
+    'no_dot_erlang', // the HOME is the cookie's directory: never evaluate a .erlang there
     ...(s.erlDistPort === undefined ? ['-start_epmd', 'false'] : []),
     ...erlangOpts(s, req.vmArgsText),
     ...(s.erlDistPort === undefined ? [] : ['-dist_listen', 'false']),
@@ -69,6 +71,15 @@ export function buildIexDebugLaunch(s: Settings, req: ShellRequest): LaunchPlan 
 
 /** `iexlive`: the ejabberd node itself with an Elixir shell. */
 export function buildIexLiveLaunch(s: Settings, req: ShellRequest & { ymlText: string | undefined; now: Date }): LaunchPlan {
-  const args = [`-${nameFlag(s.node)}`, s.node, '--erl', erlangOpts(s, req.vmArgsText).join(' '), '--erl', ejabberdArgs(s, req.ymlText).join(' '), '--app', 'ejabberd'];
+  const args = [
+    `-${nameFlag(s.node)}`,
+    s.node,
+    '--erl',
+    erlangOpts(s, req.vmArgsText).join(' '),
+    '--erl',
+    ejabberdArgs(s, req.ymlText).join(' '),
+    '--app',
+    'ejabberd',
+  ];
   return { ...interactive(s, req, IEX, args, serverEnv(s, req)), umask: 0o027 };
 }

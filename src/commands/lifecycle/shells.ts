@@ -40,9 +40,13 @@ function requireIex(shell: Shell): void {
 function requireObserver(): void {
   const dirs = [ERL_ROOT_LIB, ERL_LIBS];
   if (dirs.some((d) => listDir(d).some((name) => name.startsWith('observer-')))) return;
-  throw new EjctlError(`etop needs Erlang's observer application, which is not installed (no observer-* in ${dirs.join(' or ')})`, EXIT_UNAVAILABLE, {
-    hint: 'Install it (Debian: apt-get install erlang-observer).',
-  });
+  throw new EjctlError(
+    `etop needs Erlang's observer application, which is not installed (no observer-* in ${dirs.join(' or ')})`,
+    EXIT_UNAVAILABLE,
+    {
+      hint: 'Install it (Debian: apt-get install erlang-observer).',
+    },
+  );
 }
 
 const ERL_ROOT_LIB = '/usr/lib/erlang/lib';
@@ -75,13 +79,22 @@ async function runShell(ctx: Ctx, opts: GlobalOptions, shell: Shell): Promise<nu
 }
 
 export const debug = (ctx: Ctx, opts: GlobalOptions) =>
-  runShell(ctx, opts, { description: 'Attach an interactive Erlang shell to a running node', build: buildDebugLaunch, warning: DEBUG_WARNING });
+  runShell(ctx, opts, {
+    description: 'Attach an interactive Erlang shell to a running node',
+    build: buildDebugLaunch,
+    warning: DEBUG_WARNING,
+  });
 
 export const etop = (ctx: Ctx, opts: GlobalOptions) =>
   runShell(ctx, opts, { description: 'Attach to a running node and start Erlang Top', build: buildEtopLaunch, requires: requireObserver });
 
 export const iexdebug = (ctx: Ctx, opts: GlobalOptions) =>
-  runShell(ctx, opts, { description: 'Attach an interactive Elixir shell to a running node', build: buildIexDebugLaunch, warning: DEBUG_WARNING, requires: requireIex });
+  runShell(ctx, opts, {
+    description: 'Attach an interactive Elixir shell to a running node',
+    build: buildIexDebugLaunch,
+    warning: DEBUG_WARNING,
+    requires: requireIex,
+  });
 
 export const iexlive = (ctx: Ctx, opts: GlobalOptions) =>
   runShell(ctx, opts, {

@@ -35,7 +35,11 @@ export async function started(ctx: Ctx, opts: GlobalOptions): Promise<number> {
   const cookie = readCookie(s, ctx.uid);
   ensureSpoolDir(s, runAs);
   const plan = buildControlLaunch(s, { ...request, cookie });
-  const code = await withProgress(ctx, `Waiting for ${s.node} to start`, runPlan(plan).then((r) => exitCodeOf(r, 'the Erlang control node')));
+  const code = await withProgress(
+    ctx,
+    `Waiting for ${s.node} to start`,
+    runPlan(plan).then((r) => exitCodeOf(r, 'the Erlang control node')),
+  );
   if (code === Exit.error) ctx.stderr.write(`ejctl: ${s.node} did not answer 'started' within ${o.timeout} s\n`);
   return code;
 }
@@ -45,7 +49,9 @@ export async function stopped(ctx: Ctx, opts: GlobalOptions): Promise<number> {
   if (o.done !== undefined) return o.done;
   const s = settingsFor(ctx, opts);
   if (opts.dryRun) {
-    ctx.stdout.write(`no process: ejctl polls ${s.erlDistPort === undefined ? `EPMD on ${s.nodeName.host}` : `${s.nodeName.host}:${s.erlDistPort}`} and /proc every ${POLL_MS} ms for ${o.timeout} s\n`);
+    ctx.stdout.write(
+      `no process: ejctl polls ${s.erlDistPort === undefined ? `EPMD on ${s.nodeName.host}` : `${s.nodeName.host}:${s.erlDistPort}`} and /proc every ${POLL_MS} ms for ${o.timeout} s\n`,
+    );
     return Exit.ok;
   }
   const deadline = ctx.now() + o.timeout * 1000;

@@ -3,30 +3,41 @@ import { readSync } from 'node:fs';
 import type { Ctx } from '../../context.js';
 
 const RULE = '--------------------------------------------------------------------';
-const BYPASS = [RULE, 'To bypass permanently this warning, add to ejabberdctl.cfg the line:', '  EJABBERD_BYPASS_WARNINGS=true', 'Press return to continue'];
+const BYPASS = [
+  RULE,
+  'To bypass permanently this warning, add to ejabberdctl.cfg the line:',
+  '  EJABBERD_BYPASS_WARNINGS=true',
+  'Press return to continue',
+];
 
 export const DEBUG_WARNING = [
-  RULE, '',
+  RULE,
+  '',
   'IMPORTANT: we will attempt to attach an INTERACTIVE shell',
   'to an already running ejabberd node.',
   'If an ERROR is printed, it means the connection was not successful.',
   'You can interact with the ejabberd node if you know how to use it.',
   'Please be extremely cautious with your actions,',
-  'and exit immediately if you are not completely sure.', '',
+  'and exit immediately if you are not completely sure.',
+  '',
   'To detach this shell from ejabberd, press:',
-  '  control+c, control+c', '',
+  '  control+c, control+c',
+  '',
   ...BYPASS,
 ];
 
 export const LIVE_WARNING = [
-  RULE, '',
+  RULE,
+  '',
   'IMPORTANT: ejabberd is going to start in LIVE (interactive) mode.',
   'All log messages will be shown in the command shell.',
   'You can interact with the ejabberd node if you know how to use it.',
   'Please be extremely cautious with your actions,',
-  'and exit immediately if you are not completely sure.', '',
+  'and exit immediately if you are not completely sure.',
+  '',
   'To exit this LIVE mode and stop ejabberd, press:',
-  '  q().  and press the Enter key', '',
+  '  q().  and press the Enter key',
+  '',
   ...BYPASS,
 ];
 
