@@ -5,7 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let epmd: ChildProcess | undefined;
 
@@ -23,6 +25,10 @@ export async function setup(): Promise<void> {
   const port = await freePort();
   epmd = spawn('/usr/bin/epmd', ['-port', String(port), '-address', '127.0.0.1'], { stdio: 'ignore' });
   process.env.ERL_EPMD_PORT = String(port);
+  // Every temp dir of this run lives below one directory, removed at the end whatever a test did.
+  const runDir = mkdtempSync(join(tmpdir(), 'ejctl-run-'));
+  chmodSync(runDir, 0o755);
+  process.env.EJCTL_TEST_TMP = runDir;
   await new Promise((r) => setTimeout(r, 200));
 }
 
@@ -40,4 +46,5 @@ export function teardown(): void {
     }
   }
   epmd?.kill('SIGTERM');
+  if (process.env.EJCTL_TEST_TMP) rmSync(process.env.EJCTL_TEST_TMP, { recursive: true, force: true });
 }

@@ -28,7 +28,7 @@ const dirs: string[] = [];
 
 /** A temp dir readable by the node user (0755), removed by cleanupTempDirs(). */
 export function tempDir(prefix = 'ejctl-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(process.env.EJCTL_TEST_TMP ?? tmpdir(), prefix));
   chmodSync(dir, 0o755);
   dirs.push(dir);
   return dir;

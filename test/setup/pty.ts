@@ -34,7 +34,7 @@ export function openTerminal(args: string[], env: Record<string, string | undefi
   })) {
     if (v !== undefined) merged[k] = v;
   }
-  const term = pty.spawn(process.execPath, [EJCTL, ...args], { name: 'xterm-256color', cols: 160, rows: 50, env: merged, cwd: home });
+  const term = pty.spawn(process.execPath, [EJCTL, ...args], { name: 'xterm-256color', cols: 300, rows: 50, env: merged, cwd: home });
   let raw = '';
   let consumed = 0;
   term.onData((d) => {
