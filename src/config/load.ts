@@ -1,7 +1,7 @@
 /** Finds, reads and parses ejabberdctl.cfg, then resolves the settings. */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import envPaths from 'env-paths';
+import { createRequire } from 'node:module';
 import type { Ctx } from '../context.js';
 import { configError, EjctlError } from '../errors.js';
 import { parseCtlConfig, type ParsedCfg } from './cfgParse.js';
@@ -18,6 +18,9 @@ export function baseLocations(ctx: Pick<Ctx, 'uid' | 'files' | 'env'>): { config
   if (ctx.uid === 0 || existsSync(ctx.files.systemConfigDir)) {
     return { configDir: ctx.files.systemConfigDir, logsDir: '/var/log/ejabberd', spoolDir: '/var/lib/ejabberd' };
   }
+  // Loaded only here: root and system installs (every forwarded command there) never need it.
+  // Node 20.19+ can require() an ES module synchronously.
+  const { default: envPaths } = createRequire(import.meta.url)('env-paths') as typeof import('env-paths');
   const paths = envPaths('ejctl', { suffix: '' });
   return { configDir: paths.config, logsDir: paths.log, spoolDir: paths.data };
 }
