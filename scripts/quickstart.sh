@@ -30,4 +30,11 @@ show no_such_command
 show --dry-run registered_users localhost
 show audit
 echo
-echo "The node runs as $(ps -o user= -p "$(pgrep -f "ejctl-sandbox@localhost" | head -1)") with the cookie in no process's argv or environment."
+pid=$(pgrep -f -- "-sname ejctl-sandbox@localhost" | head -1)
+echo "+ the node (pid $pid) runs as: $(ps -o user= -p "$pid")"
+# grep reads the cookie as its pattern file, so the cookie is not in grep's own argv either.
+if grep -l -s -F -f "$dir/home/.erlang.cookie" /proc/[0-9]*/cmdline /proc/[0-9]*/environ; then
+  echo "+ the cookie shows in the files above: this is a bug, please report it" >&2
+  exit 1
+fi
+echo "+ checked every /proc/*/cmdline and /proc/*/environ: the cookie is in none of them"
