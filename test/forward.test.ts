@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs } from './helpers/env.js';
-import { startTestNode, type TestNode } from './helpers/node.js';
+import { describe, expect, it } from 'vitest';
+import { useTestNode } from './helpers/node.js';
 
 describe('forwarding to a real ejabberd node', () => {
-  let n: TestNode;
-  beforeAll(async () => {
-    n = await startTestNode();
-  });
-  afterAll(async () => {
-    await n?.stop();
-    cleanupTempDirs();
-  });
+  const n = useTestNode();
 
   it('status prints what the node prints and exits 0', async () => {
     const r = await n.ctl(['status']);

@@ -5,9 +5,9 @@
  * (setpriv) with HOME set to the test node's cookie dir and the test node's cfg.
  */
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, epmdPort, isRoot, type CliResult } from './helpers/env.js';
-import { startTestNode, type TestNode } from './helpers/node.js';
+import { describe, expect, it } from 'vitest';
+import { epmdPort, isRoot, type CliResult } from './helpers/env.js';
+import { type TestNode, useTestNode } from './helpers/node.js';
 
 const EJABBERDCTL = '/usr/sbin/ejabberdctl';
 
@@ -89,14 +89,7 @@ const CASES: { title: string; args: string[]; undo?: string[]; expectCode?: numb
 ];
 
 describe.skipIf(!isRoot)('parity with ejabberdctl 23.01 on the same node', () => {
-  let n: TestNode;
-  beforeAll(async () => {
-    n = await startTestNode();
-  });
-  afterAll(async () => {
-    await n?.stop();
-    cleanupTempDirs();
-  });
+  const n = useTestNode();
 
   const TRANSPORTS = ['erl', 'native'] as const;
 

@@ -5,9 +5,8 @@
  * right time) and never the secrets.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs } from './helpers/env.js';
-import { startTestNode, type TestNode } from './helpers/node.js';
+import { describe, expect, it } from 'vitest';
+import { useTestNode } from './helpers/node.js';
 
 interface Scan {
   sawControlNode: boolean;
@@ -43,14 +42,7 @@ async function scanWhile<T>(secrets: string[], work: Promise<T>): Promise<Scan> 
 }
 
 describe('secrets stay out of argv and environ', () => {
-  let n: TestNode;
-  beforeAll(async () => {
-    n = await startTestNode();
-  });
-  afterAll(async () => {
-    await n?.stop();
-    cleanupTempDirs();
-  });
+  const n = useTestNode();
 
   it('the cookie is in no /proc/*/cmdline or /proc/*/environ while commands run', async () => {
     const work = Promise.all(Array.from({ length: 6 }, () => n.ctl(['--transport', 'erl', 'registered_users', 'localhost'])));

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, openSync, closeSync, writeSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { chownToNodeUser, ejctl, epmdPort, nodeUser, tempDir, type CliResult } from './env.js';
+import { afterAll, beforeAll } from 'vitest';
+import { chownToNodeUser, cleanupTempDirs, ejctl, epmdPort, nodeUser, tempDir, type CliResult } from './env.js';
 
 export interface TestNode {
   /** Short name, e.g. ejt1234a. */
@@ -25,8 +26,8 @@ export interface TestNode {
   ymlPath: string;
   c2sPort: number | undefined;
   /** Runs ejctl against this node (`-c` its cfg prepended). */
-  ctl(args: string[], opts?: { env?: Record<string, string | undefined>; input?: string }): Promise<CliResult>;
-  stop(): Promise<void>;
+  ctl: (args: string[], opts?: { env?: Record<string, string | undefined>; input?: string }) => Promise<CliResult>;
+  stop: () => Promise<void>;
 }
 
 export interface NodeOptions {
@@ -117,6 +118,28 @@ export async function createTestNodeFiles(opts: NodeOptions = {}): Promise<Omit<
   writeFileMode(cfgPath, cfg, 0o644);
   const ctl = (args: string[], o: { env?: Record<string, string | undefined>; input?: string } = {}) => ejctl(['-c', cfgPath, ...args], o);
   return { name, node, dir, home, spool, logs, cookieFile, cookie, cfgPath, ymlPath, c2sPort, ctl };
+}
+
+/**
+ * A test node for the tests of the enclosing describe: started before them, stopped (and the
+ * temp dirs removed) after them, also when a test fails. The returned object stands for the node
+ * once it runs.
+ */
+export function useTestNode(opts: NodeOptions = {}): TestNode {
+  let node: TestNode | undefined;
+  beforeAll(async () => {
+    node = await startTestNode(opts);
+  });
+  afterAll(async () => {
+    await node?.stop();
+    cleanupTempDirs();
+  });
+  return new Proxy({} as TestNode, {
+    get: (_target, key: keyof TestNode) => {
+      if (!node) throw new Error('the test node is not running (used outside a test?)');
+      return node[key];
+    },
+  });
 }
 
 /** Starts ejabberd in the node's dirs with erl directly, and waits until it answers `status`. */

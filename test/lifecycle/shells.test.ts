@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs } from '../helpers/env.js';
-import { beamPids, createTestNodeFiles, startTestNode, stopTestNode, type TestNode } from '../helpers/node.js';
+import { beamPids, createTestNodeFiles, stopTestNode, type TestNode, useTestNode } from '../helpers/node.js';
 import { processesHolding, ptyEjctl } from './helpers.js';
 
 /** VMs started with `-remsh NODE`. */
@@ -26,14 +26,7 @@ function remoteShells(node: string): number[] {
 }
 
 describe('debug: a remote shell in a pseudo-terminal', () => {
-  let n: TestNode;
-  beforeAll(async () => {
-    n = await startTestNode();
-  });
-  afterAll(async () => {
-    await n?.stop();
-    cleanupTempDirs();
-  });
+  const n = useTestNode();
 
   it('shows the warning, attaches, evaluates node(). in the node, and detaches with Ctrl-C twice', async () => {
     const pty = ptyEjctl(['-c', n.cfgPath, 'debug']);

@@ -9,7 +9,7 @@ import { atom, charList, Tuple, type Term } from '../../src/native/term.js';
 import type { NativeSession } from '../../src/native/session.js';
 import { cleanupTempDirs } from '../helpers/env.js';
 import { appendFileSync } from 'node:fs';
-import { beamPids, bootNode, createTestNodeFiles, startTestNode, stopTestNode, waitFor, type TestNode } from '../helpers/node.js';
+import { beamPids, bootNode, createTestNodeFiles, stopTestNode, waitFor, type TestNode, useTestNode } from '../helpers/node.js';
 import { callValue, openTestSession } from './helpers.js';
 
 const capture = () => {
@@ -112,14 +112,7 @@ describe('a native session with a node whose net_ticktime is 4 s', () => {
 });
 
 describe('a node that dies in the middle of a call', () => {
-  let n: TestNode;
-  beforeAll(async () => {
-    n = await startTestNode();
-  });
-  afterAll(async () => {
-    await n?.stop();
-    cleanupTempDirs();
-  });
+  const n = useTestNode();
 
   it('ends the call as "down" at once, with no timeout to wait for', async () => {
     const s = await openTestSession(n);
