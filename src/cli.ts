@@ -20,8 +20,12 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
     const name = opts.words[0];
     const load = name !== undefined && !opts.forceForward ? COMMANDS[name] : undefined;
     if (load) return await (await load())(ctx, opts);
+    // Start loading the forwarding code while the cfg is read: module loading reads files
+    // asynchronously, so the two overlap (a few ms of every forwarded command).
+    const forwarding = import('./commands/forward.js');
+    forwarding.catch(() => {}); // reported when awaited below; no unhandled rejection if settings fail first
     const settings = settingsFor(ctx, opts);
-    const { forwardCommand } = await import('./commands/forward.js');
+    const { forwardCommand } = await forwarding;
     return await forwardCommand(ctx, opts, settings);
   } catch (err) {
     return report(ctx, err);

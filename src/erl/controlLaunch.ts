@@ -2,10 +2,9 @@
 import type { Settings } from '../config/settings.js';
 import type { LaunchPlan } from '../run/plan.js';
 import { CONTROL_SCRIPT, encodeRequest } from './controlScript.js';
-import { distributionArgs, ERL, exportedEnv, nameFlag } from './erlArgs.js';
+import { distributionArgs, ERL, exportedEnv, nameFlag, RPC_TIMEOUT_MS } from './erlArgs.js';
 
-/** ejabberdctl waits 60 s for a command, or forever with --no-timeout. */
-export const RPC_TIMEOUT_MS = 60_000;
+export { RPC_TIMEOUT_MS } from './erlArgs.js';
 
 export interface ControlRequest {
   args: readonly string[];

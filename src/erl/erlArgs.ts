@@ -11,6 +11,8 @@ export const ERL = '/usr/bin/erl';
 export const EPMD = '/usr/bin/epmd';
 export const IEX = '/usr/bin/iex';
 export const ERL_LIBS = '/usr/lib/x86_64-linux-gnu';
+/** ejabberdctl waits 60 s for a command, or forever with --no-timeout. */
+export const RPC_TIMEOUT_MS = 60_000;
 
 export type DistSettings = Pick<Settings, 'firewallWindow' | 'inetDistInterface' | 'erlDistPort' | 'erlOptions' | 'vmArgs' | 'origins'>;
 

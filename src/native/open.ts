@@ -2,6 +2,7 @@
  * Finding the node and opening a session: ERL_DIST_PORT when the cfg fixes it, else EPMD's
  * PORT_PLEASE2 on the node's host. Failures come back as data for diagnose.ts.
  */
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import type { Settings } from '../config/settings.js';
 import { epmdPort, epmdPortPlease } from '../system/epmd.js';
@@ -25,10 +26,14 @@ type Target = Pick<Settings, 'node' | 'nodeName' | 'erlDistPort'>;
 
 export async function openSession(s: Target, cookie: string, env: NodeJS.ProcessEnv): Promise<Opened> {
   const { host } = s.nodeName;
+  const address = await resolveIpv4(host);
+  if (address === undefined) {
+    return { ok: false, failure: { kind: 'epmd', reason: 'unresolved', detail: `the host name ${host} does not resolve`, host, port: epmdPort(env) } };
+  }
   let port = s.erlDistPort;
   if (port === undefined) {
     const epmd = epmdPort(env);
-    const answer = await epmdPortPlease(host, epmd, s.nodeName.name);
+    const answer = await epmdPortPlease(address, epmd, s.nodeName.name);
     if (!answer.ok) return { ok: false, failure: { kind: 'epmd', reason: answer.reason, detail: answer.detail, host, port: epmd } };
     if (!answer.found) return { ok: false, failure: { kind: 'not-registered', host, port: epmd } };
     if (answer.highestVersion < 6) return { ok: false, failure: { kind: 'old-node', version: answer.highestVersion } };
@@ -36,7 +41,7 @@ export async function openSession(s: Target, cookie: string, env: NodeJS.Process
   }
   try {
     const session = await NativeSession.open({
-      host,
+      host: address,
       port,
       cookie,
       ourHost: ourHost(s),
@@ -48,6 +53,22 @@ export async function openSession(s: Target, cookie: string, env: NodeJS.Process
   } catch (err) {
     if (!(err instanceof DialFailure)) throw err;
     return { ok: false, failure: { kind: err.kind, detail: err.message, host, port } };
+  }
+}
+
+/**
+ * The node's host, resolved once for EPMD and the node, as inet_tcp distribution resolves it:
+ * IPv4 (the native transport serves inet_tcp nodes only, see choose.ts). `localhost` needs no
+ * resolver: on a cold start the first lookup costs about 5 ms here.
+ */
+async function resolveIpv4(host: string): Promise<string | undefined> {
+  if (isIP(host) !== 0) return host;
+  if (host === 'localhost') return '127.0.0.1';
+  try {
+    const { lookup } = await import('node:dns/promises');
+    return (await lookup(host, { family: 4 })).address;
+  } catch {
+    return undefined;
   }
 }
 
