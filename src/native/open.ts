@@ -28,7 +28,10 @@ export async function openSession(s: Target, cookie: string, env: NodeJS.Process
   const { host } = s.nodeName;
   const address = await resolveIpv4(host);
   if (address === undefined) {
-    return { ok: false, failure: { kind: 'epmd', reason: 'unresolved', detail: `the host name ${host} does not resolve`, host, port: epmdPort(env) } };
+    return {
+      ok: false,
+      failure: { kind: 'epmd', reason: 'unresolved', detail: `the host name ${host} does not resolve`, host, port: epmdPort(env) },
+    };
   }
   let port = s.erlDistPort;
   if (port === undefined) {
