@@ -23,6 +23,8 @@ export interface AuditRoots {
   /** /etc and /run: systemd's units. */
   etc: string;
   run: string;
+  /** Unit links and drop-ins (`ejctl audit --systemd-dir`); `<etc>/systemd/system` when not given. */
+  systemdDir?: string;
   /** root's home, where a stray .erlang.cookie may lie. */
   rootHome: string;
 }

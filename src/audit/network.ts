@@ -6,7 +6,7 @@ import type { Settings } from '../config/settings.js';
 import { epmdNames } from '../system/epmd.js';
 import { finding } from './catalog.js';
 import { formatSocket, isLoopback, isWildcard, nodeNameInArgv, type BeamProcess, type ListeningSocket } from './procfs.js';
-import { overrideIsLoopback, type SystemEpmdState } from './systemd.js';
+import { overrideIsRestricted, type SystemEpmdState } from './systemd.js';
 import type { CheckResult, Finding, Skip } from './types.js';
 
 export type NetworkSettings = Pick<Settings, 'node' | 'nodeName' | 'firewallWindow' | 'erlDistPort' | 'erlEpmdAddress'>;
@@ -137,7 +137,12 @@ function checkDistribution(
 
 function checkSystemEpmd(s: NetworkSettings, state: SystemEpmdState): Finding[] {
   if (state.masked || (state.enabled.length === 0 && state.active.length === 0)) return [];
-  if (overrideIsLoopback(state.listenOverride)) return [];
+  // A cluster member's own EPMD address is as intended as loopback; an "every address" one is not.
+  const epmdAddresses = (s.erlEpmdAddress ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '' && !isWildcard(a));
+  if (overrideIsRestricted(state.listenOverride, epmdAddresses)) return [];
   const parts = [
     state.active.length > 0 ? `running (${state.active.join(', ')})` : `enabled (${state.enabled.join(', ')})`,
     state.booted ? '' : 'systemd is not running now: the units take effect at the next boot under systemd',

@@ -14,6 +14,8 @@ export interface SystemdRoots {
   etc: string;
   /** Usually /run. */
   run: string;
+  /** Unit links and drop-ins (--systemd-dir); `<etc>/systemd/system` when not given. */
+  systemdDir?: string;
 }
 
 export interface SystemEpmdState {
@@ -30,8 +32,11 @@ export interface SystemEpmdState {
 
 const UNITS = ['epmd.socket', 'epmd.service'];
 
+/** Where `systemctl enable` puts links and `systemctl edit` drop-ins. */
+export const DEFAULT_SYSTEMD_DIR = '/etc/systemd/system';
+
 export function detectSystemEpmd(roots: SystemdRoots): SystemEpmdState {
-  const unitDir = join(roots.etc, 'systemd/system');
+  const unitDir = roots.systemdDir ?? join(roots.etc, 'systemd/system');
   return {
     enabled: wantsLinks(unitDir),
     active: UNITS.map((u) => join(roots.run, 'systemd/units', `invocation:${u}`)).filter(exists),
@@ -73,13 +78,22 @@ function listenStreamOverride(dropinDir: string): string[] | undefined {
   return listen;
 }
 
-/** True when every ListenStream of the override binds a loopback address. */
-export function overrideIsLoopback(listen: readonly string[] | undefined): boolean {
+/**
+ * True when every ListenStream of the override binds a loopback address or one of `alsoAllowed`
+ * (a cluster member's EPMD address, which ERL_EPMD_ADDRESS would have added to loopback).
+ */
+export function overrideIsRestricted(listen: readonly string[] | undefined, alsoAllowed: readonly string[] = []): boolean {
   if (listen === undefined || listen.length === 0) return false;
+  const allowed = new Set(alsoAllowed.map((a) => a.toLowerCase()));
   return listen.every((l) => {
-    const host = /^\[(.*)\]:\d+$/.exec(l)?.[1] ?? /^(.*):\d+$/.exec(l)?.[1];
-    return host !== undefined && isLoopback(host);
+    const host = listenHost(l);
+    return host !== undefined && (isLoopback(host) || allowed.has(host.toLowerCase()));
   });
+}
+
+/** The address of `ADDR:PORT` or `[ADDR6]:PORT`; undefined for a bare port (every address). */
+export function listenHost(listen: string): string | undefined {
+  return /^\[(.*)\]:\d+$/.exec(listen)?.[1] ?? /^([^:]*):\d+$/.exec(listen)?.[1];
 }
 
 function exists(path: string): boolean {

@@ -1,6 +1,7 @@
 /**
- * `ejctl audit [--json] [--fail-on info|low|medium|high]`: the security check. Exit 0 when no
- * finding reaches --fail-on (default medium), 1 otherwise, 78 when the cfg cannot be read.
+ * `ejctl audit [--json] [--fail-on info|low|medium|high] [--systemd-dir DIR]`: the security
+ * check. Exit 0 when no finding reaches --fail-on (default medium), 1 otherwise, 78 when the cfg
+ * cannot be read.
  * A cfg holding shell code is itself a finding; the audit then runs on the default settings.
  */
 import { Command, CommanderError, Option } from 'commander';
@@ -11,10 +12,12 @@ import { Exit, usageError } from '../errors.js';
 import { runAudit } from '../audit/index.js';
 import { failed, reportJson, reportTable } from '../audit/report.js';
 import { SEVERITIES, type Severity } from '../audit/types.js';
+import { DEFAULT_SYSTEMD_DIR } from '../audit/systemd.js';
 
 interface AuditOptions {
   json: boolean;
   failOn: Severity;
+  systemdDir: string;
 }
 
 export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
@@ -23,7 +26,7 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
   const loaded = loadSettings(ctx, opts, { onUnparsableCfg: () => undefined });
   for (const w of loaded.warnings) ctx.stderr.write(`${w}\n`);
   const settings = loaded.settings;
-  const report = await runAudit(ctx, settings);
+  const report = await runAudit(ctx, settings, { roots: { systemdDir: options.systemdDir } });
   const meta = { node: settings.node, ctlConfig: settings.ctlConfigPath, failOn: options.failOn };
   const colour = Boolean(ctx.stdout.isTTY) && !ctx.env.NO_COLOR;
   ctx.stdout.write(options.json ? reportJson(report, meta) : reportTable(report, meta, colour));
@@ -36,6 +39,7 @@ function parseAuditArgs(args: string[], ctx: Pick<Ctx, 'stdout'>): AuditOptions 
     .description('Read-only security check of this ejabberd installation (see docs/audit.md).')
     .option('--json', 'print one JSON object (schemaVersion 1) instead of the table', false)
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding reaches this severity').choices(SEVERITIES).default('medium'))
+    .option('--systemd-dir <dir>', "systemd's unit links and drop-ins (epmd.socket)", DEFAULT_SYSTEMD_DIR)
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: () => undefined });
   try {

@@ -4,6 +4,7 @@ import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import { Exit, usageError } from '../errors.js';
 import { splitList } from '../setup/answerChecks.js';
+import { DEFAULT_SYSTEMD_DIR } from '../audit/systemd.js';
 import { runSetup } from '../setup/index.js';
 import type { CookieChoice, SetupFlags } from '../setup/types.js';
 
@@ -17,6 +18,8 @@ interface Parsed {
   cookie?: CookieChoice;
   cookieFile?: string;
   fixPermissions?: boolean;
+  restrictSystemEpmd?: boolean;
+  systemdDir: string;
   configDir?: string;
   yes?: boolean;
   dryRun?: boolean;
@@ -42,7 +45,11 @@ function setupProgram(ctx: Pick<Ctx, 'stdout' | 'stderr'>): Command {
       .option('--cookie-file <path>', 'import the cookie from this file (implies --cookie import; default: stdin)')
       .option('--fix-permissions', 'fix the file permissions the audit finds')
       .option('--no-fix-permissions', 'leave file permissions as they are')
+      .option('--restrict-system-epmd', "restrict systemd's epmd.socket to this choice's addresses with a drop-in")
+      .option('--no-restrict-system-epmd', "leave systemd's epmd.socket as it is")
       .option('--config-dir <dir>', 'where ejabberdctl.cfg and ejabberd.yml are (default: /etc/ejabberd)')
+      // Not a cfg value, so a commander default breaks no resolution rule.
+      .option('--systemd-dir <dir>', "systemd's unit links and drop-ins (epmd.socket)", DEFAULT_SYSTEMD_DIR)
       .option('-y, --yes', 'take the secure default for every question no flag answers; do not ask for confirmation')
       .option('--dry-run', 'print the plan and change nothing')
       .option('--json', 'print the plan (with --dry-run) or the result as JSON')
@@ -73,6 +80,8 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     ...(p.cookie !== undefined ? { cookie: p.cookie } : {}),
     ...(p.cookieFile !== undefined ? { cookieFile: p.cookieFile } : {}),
     ...(p.fixPermissions !== undefined ? { fixPermissions: p.fixPermissions } : {}),
+    ...(p.restrictSystemEpmd !== undefined ? { restrictSystemEpmd: p.restrictSystemEpmd } : {}),
+    systemdDir: p.systemdDir,
     yes: p.yes === true,
     dryRun: p.dryRun === true || opts.dryRun,
     json: p.json === true,

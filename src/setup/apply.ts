@@ -1,9 +1,10 @@
 /**
  * Step 5, the only one that writes, after the confirmation. Order, so a failure half-way leaves
- * the previous files in place: stage the new cfg (temp file and backup), store the cookie (one
- * atomic rename of its own), put the cfg in place; on any error before that last rename the
- * staged files are removed, and if the rename itself fails the previous cookie is put back.
- * Permission fixes come last and touch only the files the operator agreed to.
+ * the previous files in place: stage the new cfg and the epmd.socket drop-in (temp files and
+ * backups), store the cookie (one atomic rename of its own), put the cfg in place, then the
+ * drop-in; on any error before the cfg's rename the staged files are removed, and if that rename
+ * itself fails the previous cookie is put back. Permission fixes come last and touch only the
+ * files the operator agreed to.
  */
 import { closeSync, constants, fchmodSync, openSync, renameSync } from 'node:fs';
 import type { Ctx } from '../context.js';
@@ -14,6 +15,7 @@ import { inspectCookieFile } from '../cookie/inspect.js';
 import { cookieOwner } from '../cookie/store.js';
 import { writeCookieFile } from '../cookie/write.js';
 import { commit, discard, stageFile, type StagedFile } from './stagedFile.js';
+import { stageEpmdDropin } from './systemEpmd.js';
 import type { Detected, PermissionFix, SetupPlan, SetupSecrets } from './types.js';
 
 export interface ApplyResult {
@@ -26,14 +28,25 @@ export interface ApplyResult {
 
 export async function applyPlan(plan: SetupPlan, secrets: SetupSecrets, d: Detected, ctx: Pick<Ctx, 'uid'>): Promise<ApplyResult> {
   const staged = plan.cfg.newText === undefined ? undefined : stageFile(plan.cfg.realPath, plan.cfg.newText, plan.cfg.to, plan.cfg.from);
+  const dropinPlan = plan.systemEpmd;
+  let dropin: StagedFile | undefined;
   let cookie: { backupPath?: string; fingerprint: string | undefined };
   try {
+    dropin = dropinPlan?.newText === undefined ? undefined : stageEpmdDropin({ ...dropinPlan, newText: dropinPlan.newText });
     cookie = await storeCookie(plan, secrets, d, ctx);
   } catch (err) {
-    if (staged) discard(staged);
+    for (const s of [staged, dropin]) if (s) discard(s);
     throw err;
   }
-  if (staged) commitOrRestoreCookie(staged, plan, cookie.backupPath);
+  if (staged) {
+    try {
+      commitOrRestoreCookie(staged, plan, cookie.backupPath);
+    } catch (err) {
+      if (dropin) discard(dropin);
+      throw err;
+    }
+  }
+  if (dropin) commit(dropin);
   applyFixes(plan.fixes);
   return {
     cfgBackup: staged?.backup,

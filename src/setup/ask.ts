@@ -10,6 +10,7 @@ import { octalMode, type Finding } from '../audit/types.js';
 import { DEFAULT_WINDOW, isLoopback, splitList, validateNode, validatePeers, validateWindow } from './answerChecks.js';
 import type { Prompter } from './prompt.js';
 import { readImportedCookie } from './importCookie.js';
+import { epmdListen, systemEpmdNeedsDropin } from './systemEpmd.js';
 import type { Answers, CookieChoice, Detected, SetupFlags, SetupSecrets, Topology } from './types.js';
 
 /** flag, else --yes default, else the prompt; a flag's value is checked like a typed one. */
@@ -47,14 +48,15 @@ export async function askQuestions(
   const cookie = await askCookie(d, flags, p, topology);
   const secrets: SetupSecrets = cookie === 'import' ? { importedCookie: await readImportedCookie(flags, p, ctx) } : {};
   const fixes = await askFixes(d.permissionFindings, flags, p);
+  const where = { topology, interface: cluster?.address ?? '127.0.0.1' };
   const answers: Answers = {
     node,
-    topology,
-    interface: cluster?.address ?? '127.0.0.1',
+    ...where,
     firewallWindow: cluster?.window ?? singleNodeWindow(d, flags),
     peers: cluster?.peers ?? [],
     cookie,
     fixes,
+    restrictSystemEpmd: systemEpmdNeedsDropin(d.systemEpmd, where) && (await askRestrictSystemEpmd(flags, p, epmdListen(where))),
   };
   return { answers, secrets };
 }
@@ -243,4 +245,19 @@ async function askFixes(findings: Finding[], flags: SetupFlags, p: Prompter): Pr
   });
   if (Array.isArray(all)) return all;
   return all ? findings : [];
+}
+
+function askRestrictSystemEpmd(flags: SetupFlags, p: Prompter, listen: string[]): Promise<boolean> {
+  const flag = '--restrict-system-epmd or --no-restrict-system-epmd';
+  return resolveAnswer(flags, {
+    flag: flags.restrictSystemEpmd,
+    flagName: flag,
+    secureDefault: true,
+    prompt: () =>
+      p.confirm({
+        message: `systemd's epmd.socket serves EPMD on every address and ignores ERL_EPMD_ADDRESS. Restrict it to ${listen.join(', ')} with a drop-in?`,
+        flag,
+        default: true,
+      }),
+  });
 }

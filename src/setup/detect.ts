@@ -1,7 +1,7 @@
 /**
  * Step 1: look at what is there, changing nothing. The cfg in use (and the file behind a
  * symlink), the settings it gives, the cookie, the host's addresses, ejabberd's listeners,
- * whether the node runs, and what the audit finds about file permissions.
+ * whether the node runs, what the audit finds about file permissions, and systemd's EPMD units.
  */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
@@ -12,20 +12,22 @@ import { loadSettings } from '../config/load.js';
 import { configError } from '../errors.js';
 import { checkCookie } from '../cookie/check.js';
 import { epmdNames, epmdPort } from '../system/epmd.js';
-import { runAudit } from '../audit/index.js';
+import { runAudit, SYSTEM_ROOTS } from '../audit/index.js';
+import { detectSystemEpmd } from '../audit/systemd.js';
 import type { Finding } from '../audit/types.js';
 import { refuseToEdit } from './cfgEdit.js';
 import { parseListeners, type Listener } from './listeners.js';
+import { readSystemEpmd } from './systemEpmd.js';
 import type { Detected, FileState, HostAddress } from './types.js';
 
 export type DetectCtx = Pick<Ctx, 'uid' | 'files' | 'env' | 'now'>;
 
-export async function detect(ctx: DetectCtx, flags: LocationFlags): Promise<Detected> {
+export async function detect(ctx: DetectCtx, flags: LocationFlags, systemdDir: string): Promise<Detected> {
   const { settings, cfgText } = loadSettingsForSetup(ctx, flags);
   const cfgPath = settings.ctlConfigPath;
   const cfgRealPath = existsSync(cfgPath) ? realpathSync(cfgPath) : cfgPath;
   const cookie = checkCookie(settings, ctx);
-  const audit = await auditPermissions(ctx, settings, [cfgRealPath, cfgPath, cookie.path]);
+  const audit = await auditPermissions(ctx, settings, systemdDir, [cfgRealPath, cfgPath, cookie.path]);
   return {
     settings,
     cfgPath,
@@ -39,6 +41,8 @@ export async function detect(ctx: DetectCtx, flags: LocationFlags): Promise<Dete
     nodeRunning: await isRegistered(settings, ctx.env),
     mnesiaSchema: existsSync(join(settings.spoolDir, 'schema.DAT')),
     permissionFindings: audit,
+    systemdDir,
+    systemEpmd: readSystemEpmd(systemdDir, detectSystemEpmd({ ...SYSTEM_ROOTS, systemdDir }), fileState),
   };
 }
 
@@ -94,7 +98,7 @@ async function isRegistered(s: Settings, env: NodeJS.ProcessEnv): Promise<boolea
 }
 
 /** Permission findings a chmod clears; the cfg and the cookie are rewritten by setup itself. */
-async function auditPermissions(ctx: DetectCtx, settings: Settings, ownPaths: string[]): Promise<Finding[]> {
-  const report = await runAudit(ctx, settings);
+async function auditPermissions(ctx: DetectCtx, settings: Settings, systemdDir: string, ownPaths: string[]): Promise<Finding[]> {
+  const report = await runAudit(ctx, settings, { roots: { systemdDir } });
   return report.findings.filter((f) => f.path !== undefined && f.fixMode !== undefined && !ownPaths.includes(f.path));
 }

@@ -21,7 +21,7 @@ export type SetupCtx = Pick<Ctx, 'uid' | 'files' | 'env' | 'now' | 'stdin' | 'st
 
 export async function runSetup(ctx: SetupCtx, flags: SetupFlags, location: LocationFlags): Promise<number> {
   const prompter = createPrompter(ctx);
-  const detected = await detect(ctx, location);
+  const detected = await detect(ctx, location, flags.systemdDir);
   const { answers, secrets } = await askQuestions(detected, flags, prompter, ctx);
   const plan = buildSetupPlan(detected, answers, secrets, fileState);
   const names = namesFor(ctx);

@@ -34,12 +34,12 @@ export async function nextSteps(
     peers: plan.answers.peers,
     window: typeof window === 'string' ? { min: 4370, max: 4379 } : window,
   });
-  const audit = await runAudit(ctx, after);
+  const audit = await runAudit(ctx, after, { roots: { systemdDir: d.systemdDir } });
   return { firewall, restart: restartAdvice(d, plan, result), cookieFingerprint: result?.cookieFingerprint ?? d.cookie.fingerprint, audit };
 }
 
 function restartAdvice(d: Detected, plan: SetupPlan, result: ApplyResult | undefined): string[] {
-  const lines: string[] = [];
+  const lines = systemEpmdAdvice(plan, result);
   if (!d.nodeRunning) {
     lines.push('ejabberd is not running: the new settings apply when it starts (ejctl start, or systemctl start ejabberd).');
   } else if (result?.cookieBackup) {
@@ -50,12 +50,25 @@ function restartAdvice(d: Detected, plan: SetupPlan, result: ApplyResult | undef
   } else {
     lines.push('Restart ejabberd so the changes take effect: ejctl restart (or systemctl restart ejabberd).');
   }
-  if (plan.cfg.changes.some((c) => c.name === 'ERL_EPMD_ADDRESS')) {
+  if (plan.systemEpmd?.newText === undefined && plan.cfg.changes.some((c) => c.name === 'ERL_EPMD_ADDRESS')) {
+    const declined = plan.systemEpmd?.declined
+      ? ' EPMD comes from epmd.socket/epmd.service here, which ignores ERL_EPMD_ADDRESS: restrict it (ejctl setup --restrict-system-epmd).'
+      : '';
     lines.push(
-      'EPMD keeps the addresses it was started with: once no Erlang node runs, stop it (epmd -kill) so the next start binds it anew. On systemd hosts EPMD comes from epmd.socket/epmd.service, which ignores ERL_EPMD_ADDRESS: set its ListenStream there.',
+      `EPMD keeps the addresses it was started with: once no Erlang node runs, stop it (epmd -kill) so the next start binds it anew.${declined}`,
     );
   }
   return lines;
+}
+
+/** First, because a node registers with EPMD only when it starts: a restarted EPMD has forgotten it. */
+function systemEpmdAdvice(plan: SetupPlan, result: ApplyResult | undefined): string[] {
+  const dropin = plan.systemEpmd;
+  if (dropin?.newText === undefined || !result) return [];
+  return [
+    `EPMD comes from systemd's epmd.socket: the drop-in ${dropin.path} takes effect when it restarts. Restart EPMD while ejabberd is stopped, then start ejabberd (a node registers with EPMD only when it starts):`,
+    '  systemctl daemon-reload && systemctl restart epmd.socket',
+  ];
 }
 
 export function describeNextSteps(n: NextSteps): string {

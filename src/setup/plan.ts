@@ -6,6 +6,7 @@
 import { cookieFingerprint } from '../cookie/fingerprint.js';
 import { isLoopback } from './answerChecks.js';
 import { editCtlConfig, type WantedValue } from './cfgEdit.js';
+import { planEpmdDropin } from './systemEpmd.js';
 import type { Answers, CookieAction, Detected, FileState, PermissionFix, SetupPlan, SetupSecrets } from './types.js';
 
 /** ejabberdctl.cfg after setup: root may change it, INSTALLUSER's group may read it, others nothing. */
@@ -53,6 +54,7 @@ export function buildSetupPlan(
     },
     cookie: planCookie(d, a, secrets),
     fixes: planFixes(a, stateOf),
+    systemEpmd: planEpmdDropin(d.systemEpmd, a),
     warnings: planWarnings(d, a),
   };
 }

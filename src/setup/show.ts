@@ -34,6 +34,15 @@ export function describeSetupPlan(plan: SetupPlan, n: Names): string {
   const cookie = plan.cookie;
   const fp = cookie.fingerprint ? ` (fingerprint ${cookie.fingerprint})` : '';
   out.push(`  ${cookie.path}: ${cookie.action === 'none' ? 'unchanged' : `${cookie.action}: ${cookie.reason}`}${fp}`);
+  const dropin = plan.systemEpmd;
+  if (dropin?.newText === undefined) {
+    if (dropin) out.push(`  ${dropin.path}: unchanged (${dropin.note})`);
+  } else {
+    out.push(
+      `  ${dropin.path}: ListenStream= ${dropin.listen.join(' ')} (${dropin.note})`,
+      `    file: ${fileState(dropin.from, n)} -> ${fileState(dropin.to, n)}`,
+    );
+  }
   for (const f of plan.fixes) {
     out.push(`  ${f.path}: mode ${f.fromMode === undefined ? '?' : octalMode(f.fromMode)} -> ${octalMode(f.toMode)} (${f.title})`);
   }
@@ -69,6 +78,17 @@ export function planJson(plan: SetupPlan): Record<string, unknown> {
       from: f.fromMode === undefined ? null : octalMode(f.fromMode),
       to: octalMode(f.toMode),
     })),
+    systemEpmd: plan.systemEpmd
+      ? {
+          path: plan.systemEpmd.path,
+          write: plan.systemEpmd.newText !== undefined,
+          listen: plan.systemEpmd.listen,
+          declined: plan.systemEpmd.declined,
+          note: plan.systemEpmd.note,
+          from: state(plan.systemEpmd.from),
+          to: state(plan.systemEpmd.to),
+        }
+      : null,
     warnings: plan.warnings,
   };
 }

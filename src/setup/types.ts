@@ -6,6 +6,7 @@ import type { Settings } from '../config/settings.js';
 import type { CookieProblem } from '../cookie/inspect.js';
 import type { Finding } from '../audit/types.js';
 import type { Listener } from './listeners.js';
+import type { SystemEpmdFacts } from './systemEpmd.js';
 
 export type Topology = 'single' | 'cluster';
 /** keep: leave the cookie as it is (rewritten 0400 when its file is loose); new: a fresh one; import: a cluster's. */
@@ -22,6 +23,10 @@ export interface SetupFlags {
   /** Import the cookie from this file instead of stdin. */
   cookieFile?: string;
   fixPermissions?: boolean;
+  /** Write a drop-in restricting systemd's epmd.socket to this choice's addresses. */
+  restrictSystemEpmd?: boolean;
+  /** systemd's unit links and drop-ins (--systemd-dir). */
+  systemdDir: string;
   yes: boolean;
   dryRun: boolean;
   json: boolean;
@@ -61,6 +66,10 @@ export interface Detected {
   mnesiaSchema: boolean;
   /** Audit findings that a chmod can clear (other than the cfg's and the cookie's own). */
   permissionFindings: Finding[];
+  /** systemd's unit links and drop-ins (--systemd-dir). */
+  systemdDir: string;
+  /** systemd's epmd.socket/epmd.service under --systemd-dir, and ejctl's drop-in for it. */
+  systemEpmd: SystemEpmdFacts;
 }
 
 /** The secret part of the answers: never in a plan, an output or a message. */
@@ -78,6 +87,8 @@ export interface Answers {
   cookie: CookieChoice;
   /** The permission findings the operator agreed to fix. */
   fixes: Finding[];
+  /** Agreed to restrict systemd's epmd.socket (false when it was not asked). */
+  restrictSystemEpmd: boolean;
 }
 
 export interface CfgValueChange {
@@ -99,6 +110,21 @@ export interface PermissionFix {
   toMode: number;
 }
 
+/** The drop-in for systemd's epmd.socket; present when that unit serves EPMD here. */
+export interface EpmdDropinPlan {
+  path: string;
+  /** The ListenStream values it sets, after a reset. */
+  listen: string[];
+  /** The text to write; undefined when the file stays as it is. */
+  newText: string | undefined;
+  /** The operator said no: epmd.socket stays as it is. */
+  declined: boolean;
+  /** Why it is written or left as it is, for people. */
+  note: string;
+  from: FileState | undefined;
+  to: FileState;
+}
+
 export interface SetupPlan {
   answers: Omit<Answers, 'fixes'>;
   cfg: {
@@ -112,8 +138,9 @@ export interface SetupPlan {
   };
   cookie: { path: string; action: CookieAction; reason: string; owner: string; fingerprint: string | undefined };
   fixes: PermissionFix[];
+  systemEpmd: EpmdDropinPlan | undefined;
   warnings: string[];
 }
 
 export const planChangesSomething = (p: SetupPlan): boolean =>
-  p.cfg.newText !== undefined || p.cookie.action !== 'none' || p.fixes.length > 0;
+  p.cfg.newText !== undefined || p.cookie.action !== 'none' || p.fixes.length > 0 || p.systemEpmd?.newText !== undefined;

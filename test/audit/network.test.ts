@@ -143,6 +143,22 @@ describe('EPMD from systemd (fixture roots)', () => {
     expect(ids(settings(), facts({ systemEpmd: detectSystemEpmd(dropin) }))).toContain('epmd-system-service');
     rmSync(join(dropin.etc, 'systemd/system/epmd.socket.d'), { recursive: true });
   });
+
+  it("accepts a cluster member's own ERL_EPMD_ADDRESS beside loopback, never a wildcard; systemdDir replaces <etc>/systemd/system", () => {
+    const r = roots();
+    const unitDir = join(r.etc, 'systemd/system');
+    enable(r);
+    mkdirSync(join(unitDir, 'epmd.socket.d'));
+    const override = join(unitDir, 'epmd.socket.d/ejctl-listen.conf');
+    writeFileSync(override, '[Socket]\nListenStream=\nListenStream=127.0.0.1:4369\nListenStream=[fd00::5]:4369\n');
+    const state = detectSystemEpmd({ run: r.run, etc: '/nonexistent', systemdDir: unitDir });
+    expect(state.listenOverride).toEqual(['127.0.0.1:4369', '[fd00::5]:4369']);
+    expect(ids(settings({ erlEpmdAddress: 'fd00::5' }), facts({ systemEpmd: state }))).not.toContain('epmd-system-service');
+    expect(ids(settings({ erlEpmdAddress: '127.0.0.1' }), facts({ systemEpmd: state }))).toContain('epmd-system-service');
+    writeFileSync(override, '[Socket]\nListenStream=\nListenStream=0.0.0.0:4369\n');
+    const wildcard = detectSystemEpmd({ run: r.run, etc: '/nonexistent', systemdDir: unitDir });
+    expect(ids(settings({ erlEpmdAddress: '0.0.0.0' }), facts({ systemEpmd: wildcard }))).toContain('epmd-system-service');
+  });
 });
 
 describe('the catalog', () => {

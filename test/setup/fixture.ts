@@ -8,11 +8,12 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestNodeFiles, writeFileMode, type TestNode } from '../helpers/node.js';
-import { nodeUser } from '../helpers/env.js';
+import { nodeUser, tempDir } from '../helpers/env.js';
 
 export const WEAK_COOKIE = 'QWERTYUIOPASDFGHJKLZ';
 
-export type Install = Omit<TestNode, 'stop'> & { realCfg: string };
+/** `systemdDir`: an empty unit dir for `--systemd-dir`, so no test reads or writes the real /etc/systemd. */
+export type Install = Omit<TestNode, 'stop'> & { realCfg: string; systemdDir: string };
 
 /** Modelled on Debian's /etc/default/ejabberd: doc blocks, commented-out defaults, two live lines. */
 export function debianCfgText(locations: string[]): string {
@@ -90,7 +91,7 @@ export async function createDebianInstall(): Promise<Install> {
   chmodSync(files.cookieFile, 0o644);
   chmodSync(files.ymlPath, 0o644);
   chmodSync(files.logs, 0o755);
-  return { ...files, realCfg };
+  return { ...files, realCfg, systemdDir: tempDir('ejctl-systemd-') };
 }
 
 export interface Entry {
@@ -116,4 +117,10 @@ export function snapshot(dir: string): Record<string, Entry> {
   };
   walk(dir);
   return out;
+}
+
+/** epmd.socket enabled in the install's unit dir, as Debian's erlang package leaves it. */
+export function enableSystemEpmd(inst: Pick<Install, 'systemdDir'>): void {
+  mkdirSync(join(inst.systemdDir, 'sockets.target.wants'), { recursive: true });
+  symlinkSync('/lib/systemd/system/epmd.socket', join(inst.systemdDir, 'sockets.target.wants/epmd.socket'));
 }

@@ -10,12 +10,16 @@ import { cleanupTempDirs, ejctl, isRoot, nodeUser } from '../helpers/env.js';
 import { parseCtlConfig } from '../../src/config/cfgParse.js';
 import { cookieFingerprint } from '../../src/cookie/fingerprint.js';
 import { hostAddresses } from '../../src/setup/detect.js';
-import { createDebianInstall, snapshot, WEAK_COOKIE, type Install } from './fixture.js';
+import { createDebianInstall, enableSystemEpmd, snapshot, WEAK_COOKIE, type Install } from './fixture.js';
+import { auditJson } from '../audit/helpers.js';
 
 afterAll(() => cleanupTempDirs());
 
 const setup = (inst: Install, args: string[], env: Record<string, string | undefined> = {}, input?: string) =>
-  ejctl(['setup', '--config-dir', inst.dir, ...args], { env: { CI: undefined, ...env }, ...(input === undefined ? {} : { input }) });
+  ejctl(['setup', '--config-dir', inst.dir, '--systemd-dir', inst.systemdDir, ...args], {
+    env: { CI: undefined, ...env },
+    ...(input === undefined ? {} : { input }),
+  });
 
 /** An address of this host that peers could reach (the first non-loopback IPv4 one). */
 const ADDRESS = hostAddresses().find((a) => !a.internal && a.family === 'IPv4')?.address ?? '127.0.0.1';
@@ -103,6 +107,61 @@ describe.skipIf(!isRoot)('ejctl setup --yes', () => {
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain('Nothing to change: this installation is already set up this way.');
     expect(snapshot(inst.dir)).toEqual(after);
+  });
+
+  it('restricts an enabled epmd.socket with a 0644 drop-in, once, and the audit then passes it', async () => {
+    const inst = await createDebianInstall();
+    enableSystemEpmd(inst);
+    const dropin = join(inst.systemdDir, 'epmd.socket.d/ejctl-listen.conf');
+    expect((await auditJson(inst.cfgPath, ['--systemd-dir', inst.systemdDir])).ids).toContain('epmd-system-service');
+
+    const dry = await setup(inst, ['--yes', '--dry-run', '--json']);
+    expect(JSON.parse(dry.stdout).systemEpmd).toMatchObject({
+      path: dropin,
+      write: true,
+      listen: ['127.0.0.1:4369'],
+      from: null,
+      to: { mode: '0644', uid: 0, gid: 0 },
+    });
+    expect(readdirSync(inst.systemdDir)).toEqual(['sockets.target.wants']);
+
+    const r = await setup(inst, ['--yes']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(`${dropin}: ListenStream= 127.0.0.1:4369 (restricts epmd.socket, which ignores ERL_EPMD_ADDRESS)`);
+    expect(r.stdout).toContain('  systemctl daemon-reload && systemctl restart epmd.socket');
+    expect(readFileSync(dropin, 'utf8')).toBe('[Socket]\nListenStream=\nListenStream=127.0.0.1:4369\n');
+    expect([statSync(dropin).mode & 0o7777, statSync(dropin).uid, statSync(dropin).gid]).toEqual([0o644, 0, 0]);
+    expect(statSync(dirname(dropin)).mode & 0o7777).toBe(0o755);
+
+    const units = snapshot(inst.systemdDir);
+    const again = await setup(inst, ['--yes']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain(`${dropin}: unchanged (epmd.socket already listens on 127.0.0.1:4369 only)`);
+    expect(again.stdout).toContain('Nothing to change: this installation is already set up this way.');
+    expect(snapshot(inst.systemdDir)).toEqual(units);
+
+    const audit = await auditJson(inst.cfgPath, ['--systemd-dir', inst.systemdDir]);
+    expect(audit.ids).not.toContain('epmd-system-service');
+  });
+
+  it("a cluster member's drop-in adds its address (IPv6 in brackets); --no-restrict-system-epmd writes none", async () => {
+    const inst = await createDebianInstall();
+    enableSystemEpmd(inst);
+    const dry = await setup(inst, ['--yes', '--dry-run', '--json', '--cluster', '--interface', 'fd00::10']);
+    expect(JSON.parse(dry.stdout).systemEpmd.listen).toEqual(['127.0.0.1:4369', '[fd00::10]:4369']);
+
+    const no = await setup(inst, ['--yes', '--no-restrict-system-epmd']);
+    expect(no.exitCode).toBe(0);
+    expect(no.stdout).toContain('ejctl-listen.conf: unchanged (not restricted: epmd.socket keeps listening on every address)');
+    expect(readdirSync(inst.systemdDir)).toEqual(['sockets.target.wants']);
+    expect((await auditJson(inst.cfgPath, ['--systemd-dir', inst.systemdDir])).ids).toContain('epmd-system-service');
+
+    const r = await setup(inst, ['--yes', '--cluster', '--interface', ADDRESS, '--cookie', 'keep']);
+    expect(r.exitCode).toBe(0);
+    const listen = ['127.0.0.1:4369', ...(ADDRESS === '127.0.0.1' ? [] : [`${ADDRESS}:4369`])];
+    const text = readFileSync(join(inst.systemdDir, 'epmd.socket.d/ejctl-listen.conf'), 'utf8');
+    expect(text).toBe(`[Socket]\nListenStream=\n${listen.map((l) => `ListenStream=${l}\n`).join('')}`);
+    expect((await auditJson(inst.cfgPath, ['--systemd-dir', inst.systemdDir])).ids).not.toContain('epmd-system-service');
   });
 
   it('edits a live assignment where it stands, keeping export and its trailing comment', async () => {
@@ -199,6 +258,13 @@ describe('ejctl setup without a terminal', () => {
     expect([unknown.exitCode, unknown.stderr]).toEqual([64, "ejctl: unknown option '--bogus'\nejctl: See ejctl setup --help.\n"]);
     const both = await setup(inst, ['--single', '--cluster']);
     expect([both.exitCode, both.stderr]).toEqual([64, 'ejctl: --single and --cluster exclude each other\n']);
+    enableSystemEpmd(inst);
+    const epmd = await setup(inst, ['--node', inst.node, '--single', '--cookie', 'new', '--no-fix-permissions'], { CI: 'true' });
+    expect(epmd.exitCode).toBe(64);
+    expect(epmd.stderr).toMatch(
+      /"systemd's epmd\.socket serves EPMD on every address.*CI is set: pass --restrict-system-epmd or --no-restrict-system-epmd/,
+    );
+    expect(readdirSync(inst.systemdDir)).toEqual(['sockets.target.wants']);
     expect(snapshot(inst.dir)).toEqual(before);
   });
 

@@ -41,7 +41,15 @@ describe('what a command loads', () => {
 
   it('ejctl setup with every answer given loads the wizard but not Inquirer', async () => {
     const node = await createTestNodeFiles();
-    const flagsOnly = await modulesLoadedBy(['setup', '--config-dir', node.dir, '--yes', '--dry-run']);
+    const flagsOnly = await modulesLoadedBy([
+      'setup',
+      '--config-dir',
+      node.dir,
+      '--systemd-dir',
+      tempDir('ejctl-systemd-'),
+      '--yes',
+      '--dry-run',
+    ]);
     expect(flagsOnly.exitCode).toBe(0);
     expect(flagsOnly.modules.some((m) => m.endsWith('/dist/setup/index.js'))).toBe(true);
     expect(flagsOnly.modules.filter(inquirer)).toEqual([]);

@@ -10,7 +10,7 @@ import { cleanupTempDirs, ejctl, isRoot } from '../helpers/env.js';
 import { beamPids, freePort, stopTestNode, waitFor } from '../helpers/node.js';
 import { isLoopback, listeningSockets, type ListeningSocket } from '../lifecycle/helpers.js';
 import { hostAddresses } from '../../src/setup/detect.js';
-import { createDebianInstall, type Install } from './fixture.js';
+import { createDebianInstall, enableSystemEpmd, type Install } from './fixture.js';
 
 let inst: Install | undefined;
 afterAll(async () => {
@@ -22,10 +22,21 @@ describe.skipIf(!isRoot)('a node started after ejctl setup --yes', () => {
   it('listens on loopback only, answers with the new cookie, and passes the audit', async () => {
     inst = await createDebianInstall();
     const i = inst;
+    // As Debian's erlang package leaves a host: systemd's epmd.socket enabled (in the fixture unit dir).
+    enableSystemEpmd(i);
     const ctl = (args: string[]) => ejctl(['-c', i.cfgPath, ...args]);
     // A window of its own: other suites' nodes may hold the default 4370-4379 meanwhile.
     const min = await freePort();
-    const setup = await ejctl(['setup', '--config-dir', i.dir, '--yes', '--firewall-window', `${min}-${min + 9}`]);
+    const setup = await ejctl([
+      'setup',
+      '--config-dir',
+      i.dir,
+      '--systemd-dir',
+      i.systemdDir,
+      '--yes',
+      '--firewall-window',
+      `${min}-${min + 9}`,
+    ]);
     expect(setup.exitCode).toBe(0);
 
     const start = await ctl(['start']);
@@ -47,13 +58,16 @@ describe.skipIf(!isRoot)('a node started after ejctl setup --yes', () => {
     const old = await ejctl(['-c', i.cfgPath, '--cookie-file', join(i.home, backup), 'status']);
     expect(old.exitCode).toBe(3);
 
-    const audit = JSON.parse((await ctl(['audit', '--json'])).stdout) as { findings: { id: string; severity: string; evidence: string }[] };
-    // epmd-system-service is about this host's systemd units (under the real /etc), not this install.
-    const serious = audit.findings.filter((f) => (f.severity === 'medium' || f.severity === 'high') && f.id !== 'epmd-system-service');
+    const audit = JSON.parse((await ctl(['audit', '--json', '--systemd-dir', i.systemdDir])).stdout) as {
+      findings: { id: string; severity: string; evidence: string }[];
+    };
+    // The drop-in setup wrote restricts epmd.socket, so not even the low epmd-system-service is left.
+    expect(audit.findings.map((f) => f.id)).not.toContain('epmd-system-service');
+    const serious = audit.findings.filter((f) => f.severity === 'medium' || f.severity === 'high');
     expect(serious).toEqual([]);
 
     // Setup again while the node runs, with a new cookie: it warns, and its restart advice works.
-    const again = await ejctl(['setup', '--config-dir', i.dir, '--yes', '--cookie', 'new']);
+    const again = await ejctl(['setup', '--config-dir', i.dir, '--systemd-dir', i.systemdDir, '--yes', '--cookie', 'new']);
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain(`note: ${i.node} is running: it keeps its current settings until it restarts.`);
     const advice = /ejctl --cookie-file (\S+) stop && ejctl stopped && ejctl start/.exec(again.stdout);
@@ -74,6 +88,8 @@ describe.skipIf(!isRoot)('a cluster member started after ejctl setup --cluster',
       'setup',
       '--config-dir',
       c.dir,
+      '--systemd-dir',
+      c.systemdDir,
       '--yes',
       '--cluster',
       '--interface',

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { cleanupTempDirs, ejctl, isRoot } from '../helpers/env.js';
 import { parseCtlConfig } from '../../src/config/cfgParse.js';
-import { createDebianInstall, snapshot, WEAK_COOKIE } from './fixture.js';
+import { join } from 'node:path';
+import { createDebianInstall, enableSystemEpmd, snapshot, WEAK_COOKIE } from './fixture.js';
 import { hostAddresses } from '../../src/setup/detect.js';
 import { KEY, openTerminal } from './pty.js';
 
@@ -15,7 +16,8 @@ afterAll(() => cleanupTempDirs());
 describe.skipIf(!isRoot)('ejctl setup in a terminal', () => {
   it('walks a person through a single-node setup with the keyboard', async () => {
     const inst = await createDebianInstall();
-    const t = openTerminal(['setup', '--config-dir', inst.dir]);
+    enableSystemEpmd(inst);
+    const t = openTerminal(['setup', '--config-dir', inst.dir, '--systemd-dir', inst.systemdDir]);
 
     await t.waitFor(`Node name (a short name such as ejabberd@localhost uses -sname) (${inst.node})`);
     await t.type('bad name!');
@@ -46,7 +48,13 @@ describe.skipIf(!isRoot)('ejctl setup in a terminal', () => {
     await t.press(KEY.space);
     await t.press(KEY.enter);
 
+    // systemd's epmd.socket is enabled in the fixture unit dir: Enter takes the default, yes.
+    await t.waitFor('Restrict it to 127.0.0.1:4369 with a drop-in? (Y/n)');
+    await t.press(KEY.enter);
+
+    const dropin = join(inst.systemdDir, 'epmd.socket.d/ejctl-listen.conf');
     const plan = await t.waitFor('Apply these changes?');
+    expect(plan).toContain(`${dropin}: ListenStream= 127.0.0.1:4369`);
     expect(plan).toContain('INET_DIST_INTERFACE  (not set) -> 127.0.0.1  (appended)');
     expect(plan).toContain(`${inst.logs}: mode 0755 -> 0750`);
     expect(plan).not.toContain(`${inst.ymlPath}: mode`);
@@ -65,12 +73,14 @@ describe.skipIf(!isRoot)('ejctl setup in a terminal', () => {
     expect(statSync(inst.logs).mode & 0o7777).toBe(0o750);
     expect(statSync(inst.ymlPath).mode & 0o7777).toBe(0o644);
     expect(t.screen()).not.toContain(readFileSync(inst.cookieFile, 'latin1'));
+    expect(t.screen()).toContain('systemctl daemon-reload && systemctl restart epmd.socket');
+    expect(readFileSync(dropin, 'utf8')).toBe('[Socket]\nListenStream=\nListenStream=127.0.0.1:4369\n');
   });
 
   it('joins a cluster: picks an address, corrects a bad window, pastes the cookie unseen', async () => {
     const inst = await createDebianInstall();
     const clusterCookie = 'Pq7Rs2Tu9Vw4Xy6Za1Bc3De5Fg8Hi0Jk2Lm4No6Pq';
-    const t = openTerminal(['setup', '--config-dir', inst.dir]);
+    const t = openTerminal(['setup', '--config-dir', inst.dir, '--systemd-dir', inst.systemdDir]);
     await t.waitFor('Node name');
     await t.press(KEY.enter);
     await t.waitFor('❯ Single node');
@@ -123,9 +133,10 @@ describe.skipIf(!isRoot)('ejctl setup in a terminal', () => {
 
   it('after a setup, Enter at every question changes nothing and says so', async () => {
     const inst = await createDebianInstall();
-    expect((await ejctl(['setup', '--config-dir', inst.dir, '--yes'])).exitCode).toBe(0);
+    enableSystemEpmd(inst);
+    expect((await ejctl(['setup', '--config-dir', inst.dir, '--systemd-dir', inst.systemdDir, '--yes'])).exitCode).toBe(0);
     const before = snapshot(inst.dir);
-    const t = openTerminal(['setup', '--config-dir', inst.dir]);
+    const t = openTerminal(['setup', '--config-dir', inst.dir, '--systemd-dir', inst.systemdDir]);
     await t.waitFor(`Node name (a short name such as ejabberd@localhost uses -sname) (${inst.node})`);
     await t.press(KEY.enter);
     await t.waitFor('❯ Single node');
@@ -135,6 +146,7 @@ describe.skipIf(!isRoot)('ejctl setup in a terminal', () => {
     await t.waitFor('Nothing to change: this installation is already set up this way.');
     expect(await t.exited).toBe(0);
     expect(t.screen()).not.toContain('Fix these permission problems');
+    expect(t.screen()).not.toContain('Restrict it to');
     expect(t.screen()).not.toContain('Apply these changes?');
     expect(snapshot(inst.dir)).toEqual(before);
   });
@@ -142,7 +154,7 @@ describe.skipIf(!isRoot)('ejctl setup in a terminal', () => {
   it('Ctrl-C at the confirmation leaves every file exactly as it was', async () => {
     const inst = await createDebianInstall();
     const before = snapshot(inst.dir);
-    const t = openTerminal(['setup', '--config-dir', inst.dir]);
+    const t = openTerminal(['setup', '--config-dir', inst.dir, '--systemd-dir', inst.systemdDir]);
     await t.waitFor('Node name');
     await t.press(KEY.enter);
     await t.waitFor('❯ Single node');
@@ -162,7 +174,7 @@ describe.skipIf(!isRoot)('ejctl setup in a terminal', () => {
   it('Ctrl-C at the first question, too', async () => {
     const inst = await createDebianInstall();
     const before = snapshot(inst.dir);
-    const t = openTerminal(['setup', '--config-dir', inst.dir]);
+    const t = openTerminal(['setup', '--config-dir', inst.dir, '--systemd-dir', inst.systemdDir]);
     await t.waitFor('Node name');
     await t.type('half-typed');
     await t.press(KEY.ctrlC);
