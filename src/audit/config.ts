@@ -7,7 +7,7 @@ import type { Settings } from '../config/settings.js';
 import { parseCtlConfig } from '../config/cfgParse.js';
 import { describeOrigin, splitWords } from '../config/settings.js';
 import { finding } from './catalog.js';
-import type { BeamProcess } from './procfs.js';
+import type { BeamProcess } from '../system/procs.js';
 import type { CheckResult, Finding } from './types.js';
 
 /** ejabberdctl sources the cfg as root: anything ejctl's parser refuses would run there. */

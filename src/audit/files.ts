@@ -3,13 +3,14 @@
  * by ejabberdctl), the config dir, ejabberd.yml (passwords), inetrc, vm.args, the logs dir and
  * its files, the spool dir. (The cookie file is cookie.ts's.) Read-only: stat and readdir.
  */
+import { formatMode } from '../system/files.js';
 import { readdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
 import { lookupGroupName, lookupUid } from '../system/users.js';
 import { CATALOG, finding, type FindingId } from './catalog.js';
-import { octalMode, type CheckResult, type Finding } from './types.js';
+import type { CheckResult, Finding } from './types.js';
 
 type Role = 'ctl-config' | 'config-dir' | 'ejabberd-yml' | 'inetrc' | 'vm-args' | 'logs-dir' | 'spool-dir';
 
@@ -102,8 +103,8 @@ function checkTarget(target: FileTarget, st: Stats, rules: OwnerRules, ctx: Pick
   const groups = target.role === 'logs-dir' ? [...rules.groups, ...admGroup(st.gid, ctx)] : rules.groups;
   const { read, write } = looseBits(st, target.secret, groups);
   const fixMode = st.mode & 0o7777 & ~(read | write);
-  const evidence = `${target.path} has mode ${octalMode(st.mode)}, owner uid ${st.uid}, group ${groupText(st.gid, ctx)}`;
-  const fix = `chmod ${octalMode(fixMode)} ${target.path}`;
+  const evidence = `${target.path} has mode ${formatMode(st.mode)}, owner uid ${st.uid}, group ${groupText(st.gid, ctx)}`;
+  const fix = `chmod ${formatMode(fixMode)} ${target.path}`;
   const out: Finding[] = [];
   if (read) out.push(finding(roleId(target.role, 'readable'), { path: target.path, evidence, fix, fixMode }));
   if (write) out.push(finding(roleId(target.role, 'writable'), { path: target.path, evidence, fix, fixMode }));
@@ -168,8 +169,8 @@ function checkLogFile(path: string): Finding[] {
   const fixMode = st.mode & 0o7777 & ~0o007;
   const parts = {
     path,
-    evidence: `${path} has mode ${octalMode(st.mode)} in a directory others may enter (${octalMode(dirMode)})`,
-    fix: `chmod ${octalMode(fixMode)} ${path}`,
+    evidence: `${path} has mode ${formatMode(st.mode)} in a directory others may enter (${formatMode(dirMode)})`,
+    fix: `chmod ${formatMode(fixMode)} ${path}`,
     fixMode,
   };
   const out: Finding[] = [];

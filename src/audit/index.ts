@@ -11,7 +11,8 @@ import { checkCtlConfigShellCode, checkLoglevel, checkRunsAsRoot, checkSetcookie
 import { readTextIfPresent } from '../system/files.js';
 import { auditFiles } from './files.js';
 import { evaluateNetwork, findDistPort, tlsInArgs, type NetworkFacts } from './network.js';
-import { findBeams, readListeningSockets, type BeamProcess } from './procfs.js';
+import { readListeningSockets } from './procfs.js';
+import { findBeams, type BeamProcess } from '../system/procs.js';
 import { detectSystemEpmd } from './systemd.js';
 import { mergeResults, sortFindings, type AuditReport } from './types.js';
 
@@ -55,7 +56,7 @@ export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?
 
 function findBeamsOrReason(procRoot: string, node: string): BeamProcess[] | { reason: string } {
   try {
-    return findBeams(procRoot, node);
+    return findBeams(node, procRoot);
   } catch (err) {
     return { reason: `cannot list processes in ${procRoot} (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
   }

@@ -5,7 +5,8 @@
 import type { Settings } from '../config/settings.js';
 import { epmdNames } from '../system/epmd.js';
 import { finding } from './catalog.js';
-import { formatSocket, isLoopback, isWildcard, nodeNameInArgv, type BeamProcess, type ListeningSocket } from './procfs.js';
+import { formatSocket, isLoopback, isWildcard, type ListeningSocket } from './procfs.js';
+import { nodeNameInArgv, type BeamProcess } from '../system/procs.js';
 import { overrideIsRestricted, type SystemEpmdState } from './systemd.js';
 import type { CheckResult, Finding, Skip } from './types.js';
 

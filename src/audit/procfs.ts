@@ -2,7 +2,7 @@
  * What the kernel says about sockets and processes, read from /proc (proc(5)): listening TCP
  * sockets from net/tcp and net/tcp6, and the beam process of a node from PID/cmdline and status.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface ListeningSocket {
@@ -91,45 +91,4 @@ export function readListeningSockets(procRoot: string): ListeningSocket[] | { re
     }
   }
   return out;
-}
-
-export interface BeamProcess {
-  pid: number;
-  argv: string[];
-  /** Real and effective uid. */
-  uid: number;
-  euid: number;
-}
-
-/** The arguments that name a node: `-sname N` / `-name N`, N with or without `@host`. */
-export function nodeNameInArgv(argv: readonly string[]): { flag: '-sname' | '-name'; value: string } | undefined {
-  for (let i = argv.length - 2; i >= 0; i--) {
-    const flag = argv[i];
-    if (flag === '-sname' || flag === '-name') return { flag, value: argv[i + 1] ?? '' };
-  }
-  return undefined;
-}
-
-export function argvNamesNode(argv: readonly string[], node: string): boolean {
-  if (!(argv[0] ?? '').includes('beam')) return false;
-  const named = nodeNameInArgv(argv);
-  if (!named) return false;
-  return named.value === node || (!named.value.includes('@') && named.value === node.split('@')[0]);
-}
-
-/** The beam processes whose command line names `node`. */
-export function findBeams(procRoot: string, node: string): BeamProcess[] {
-  const beams: BeamProcess[] = [];
-  for (const entry of readdirSync(procRoot)) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = readFileSync(join(procRoot, entry, 'cmdline'), 'utf8').split('\0');
-      if (!argvNamesNode(argv, node)) continue;
-      const uids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(readFileSync(join(procRoot, entry, 'status'), 'utf8'));
-      beams.push({ pid: Number(entry), argv, uid: Number(uids?.[1]), euid: Number(uids?.[2]) });
-    } catch {
-      /* the process ended while we looked */
-    }
-  }
-  return beams;
 }

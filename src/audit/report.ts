@@ -2,7 +2,8 @@
  * How a report reaches people and scripts: a table grouped by severity (colour only on a TTY
  * without NO_COLOR), or one JSON object whose shape `schemaVersion` names (docs/audit.md).
  */
-import { SEVERITIES, octalMode, severityRank, type AuditReport, type Finding, type Severity } from './types.js';
+import { formatMode } from '../system/files.js';
+import { SEVERITIES, severityRank, type AuditReport, type Finding, type Severity } from './types.js';
 
 /** Bump on any incompatible change of the JSON below; adding a field is compatible. */
 export const SCHEMA_VERSION = 1;
@@ -38,7 +39,7 @@ export function reportJson(report: AuditReport, meta: ReportMeta): string {
       evidence: f.evidence,
       fix: f.fix,
       path: f.path ?? null,
-      fixMode: f.fixMode === undefined ? null : octalMode(f.fixMode),
+      fixMode: f.fixMode === undefined ? null : formatMode(f.fixMode),
     })),
     skipped: report.skipped.map((s) => ({ check: s.check, reason: s.reason })),
     durationMs: report.durationMs,

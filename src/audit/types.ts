@@ -55,7 +55,3 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
     (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id) || (a.path ?? '').localeCompare(b.path ?? ''),
   );
 }
-
-export function octalMode(mode: number): string {
-  return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
-}

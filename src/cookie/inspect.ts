@@ -3,6 +3,7 @@
  * and every problem is reported, not just the first. The cookie text is returned to the caller
  * and never put into a message.
  */
+import { formatMode } from '../system/files.js';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -87,7 +88,7 @@ export function inspectCookieFile(path: string, owner: OwnerPolicy): CookieInspe
     add({
       id: 'loose-mode',
       severity: 'fatal',
-      message: `${path} has mode ${octal(link.mode)}: group or others may read it`,
+      message: `${path} has mode ${formatMode(link.mode)}: group or others may read it`,
       fix: `chmod 0400 ${path}`,
     });
   }
@@ -190,7 +191,7 @@ function checkParent(path: string, add: (p: CookieProblem) => void): void {
       add({
         id: 'loose-parent',
         severity: 'fatal',
-        message: `${dir} (the cookie's directory) has mode ${octal(st.mode)}: others can replace the cookie`,
+        message: `${dir} (the cookie's directory) has mode ${formatMode(st.mode)}: others can replace the cookie`,
         fix: `chmod go-w ${dir}`,
       });
     }
@@ -214,8 +215,4 @@ function readNoFollow(path: string): string | undefined {
   } finally {
     closeSync(fd);
   }
-}
-
-export function octal(mode: number): string {
-  return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
 }

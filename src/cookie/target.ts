@@ -2,11 +2,11 @@
  * What is at a cookie's location before ejctl writes there, looked at without following links:
  * the directory must not let others swap files, the target must be absent or one plain file.
  */
+import { formatMode } from '../system/files.js';
 import { isProcessAlive } from '../system/procs.js';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { cookieError } from '../errors.js';
-import { octal } from './inspect.js';
 
 export interface FileOwner {
   uid: number;
@@ -35,7 +35,7 @@ export function assertDirectorySafe(dir: string): void {
   if (!st.isDirectory()) throw cookieError(`${dir} is not a directory`);
   if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) {
     throw cookieError(
-      `${dir} has mode ${octal(st.mode)}: group or others could replace the cookie there`,
+      `${dir} has mode ${formatMode(st.mode)}: group or others could replace the cookie there`,
       `chmod go-w ${dir}, or choose another place with --file PATH.`,
     );
   }

@@ -3,10 +3,11 @@
  * default, else a prompt (which, without a terminal, is a usage error naming the flag).
  * Defaults come from what is there, so running setup again and pressing Enter changes nothing.
  */
+import { formatMode } from '../system/files.js';
 import { usageError } from '../errors.js';
 import { checkIpAddress } from '../config/validate.js';
 import type { Ctx } from '../context.js';
-import { octalMode, type Finding } from '../audit/types.js';
+import type { Finding } from '../audit/types.js';
 import { DEFAULT_WINDOW, isLoopback, splitList, validateNode, validatePeers, validateWindow } from './answerChecks.js';
 import type { Prompter } from './prompt.js';
 import { readImportedCookie } from './importCookie.js';
@@ -237,7 +238,7 @@ async function askFixes(findings: Finding[], flags: SetupFlags, p: Prompter): Pr
         message: 'Fix these permission problems the audit found? (space toggles, Enter accepts)',
         flag: '--fix-permissions or --no-fix-permissions',
         choices: findings.map((f) => ({
-          name: `chmod ${octalMode(f.fixMode ?? 0)} ${f.path ?? ''} (${f.title})`,
+          name: `chmod ${formatMode(f.fixMode ?? 0)} ${f.path ?? ''} (${f.title})`,
           value: f,
           checked: true,
         })),

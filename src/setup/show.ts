@@ -2,7 +2,7 @@
  * Step 4's words: the plan for people (every file, old and new values and modes) and as JSON.
  * Neither holds a secret: cookies appear only as fingerprints.
  */
-import { octalMode } from '../audit/types.js';
+import { formatMode } from '../system/files.js';
 import type { FileState, SetupPlan } from './types.js';
 import { planChangesSomething } from './types.js';
 
@@ -12,7 +12,7 @@ export interface Names {
 }
 
 const fileState = (s: FileState | undefined, n: Names): string =>
-  s ? `${octalMode(s.mode)} ${n.user(s.uid)}:${n.group(s.gid)}` : '(new file)';
+  s ? `${formatMode(s.mode)} ${n.user(s.uid)}:${n.group(s.gid)}` : '(new file)';
 
 export function describeSetupPlan(plan: SetupPlan, n: Names): string {
   const out: string[] = [`The plan (${plan.answers.topology === 'single' ? 'single node' : 'cluster member'} ${plan.answers.node}):`];
@@ -44,7 +44,7 @@ export function describeSetupPlan(plan: SetupPlan, n: Names): string {
     );
   }
   for (const f of plan.fixes) {
-    out.push(`  ${f.path}: mode ${f.fromMode === undefined ? '?' : octalMode(f.fromMode)} -> ${octalMode(f.toMode)} (${f.title})`);
+    out.push(`  ${f.path}: mode ${f.fromMode === undefined ? '?' : formatMode(f.fromMode)} -> ${formatMode(f.toMode)} (${f.title})`);
   }
   for (const w of plan.warnings) out.push(`  note: ${w}`);
   if (!planChangesSomething(plan)) out.push('Nothing to change: this installation is already set up this way.');
@@ -53,7 +53,7 @@ export function describeSetupPlan(plan: SetupPlan, n: Names): string {
 
 /** The plan as JSON: the cfg's new text is left out (it is the file itself), its changes are in. */
 export function planJson(plan: SetupPlan): Record<string, unknown> {
-  const state = (s: FileState | undefined) => (s ? { mode: octalMode(s.mode), uid: s.uid, gid: s.gid } : null);
+  const state = (s: FileState | undefined) => (s ? { mode: formatMode(s.mode), uid: s.uid, gid: s.gid } : null);
   return {
     changes: planChangesSomething(plan),
     answers: plan.answers,
@@ -75,8 +75,8 @@ export function planJson(plan: SetupPlan): Record<string, unknown> {
     fixes: plan.fixes.map((f) => ({
       path: f.path,
       id: f.id,
-      from: f.fromMode === undefined ? null : octalMode(f.fromMode),
-      to: octalMode(f.toMode),
+      from: f.fromMode === undefined ? null : formatMode(f.fromMode),
+      to: formatMode(f.toMode),
     })),
     systemEpmd: plan.systemEpmd
       ? {

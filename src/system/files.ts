@@ -9,3 +9,8 @@ export function readTextIfPresent(path: string): string | undefined {
     return undefined;
   }
 }
+
+/** A file mode as people write it: `0400`, `2750`. */
+export function formatMode(mode: number): string {
+  return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
+}

@@ -2,17 +2,17 @@
  * ejabberdctl's checks before it starts the node (check_start), and ejctl's own: never ejabberd as
  * root without --allow-root, and a cookie the node can read by itself from a safe HOME.
  */
+import { formatMode } from '../../system/files.js';
 import { lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Ctx } from '../../context.js';
 import type { Settings } from '../../config/settings.js';
 import type { LaunchPlan } from '../../run/plan.js';
 import { readCookie } from '../../cookie/read.js';
-import { octal } from '../../cookie/inspect.js';
 import { cookieHome } from '../../erl/serverLaunch.js';
 import { epmdNames, epmdPort } from '../../system/epmd.js';
 import { configError, cookieError, EjctlError, Exit } from '../../errors.js';
-import { beamsOfNode } from './procs.js';
+import { findBeams } from '../../system/procs.js';
 
 /** The node registers with the EPMD on the loopback address (OTP's erl_epmd), whatever ERL_EPMD_ADDRESS says. */
 export const LOCAL_EPMD_HOST = '127.0.0.1';
@@ -22,7 +22,7 @@ export async function checkStart(s: Pick<Settings, 'erlDistPort' | 'node' | 'nod
   if (s.erlDistPort !== undefined) return; // no EPMD to ask, as in ejabberdctl
   const answer = await epmdNames(LOCAL_EPMD_HOST, epmdPort(env));
   if (!answer.ok || !answer.names.some((n) => n.name === s.nodeName.name)) return;
-  if (beamsOfNode(s.node, s.nodeName).length > 0) {
+  if (findBeams(s.node).length > 0) {
     throw new EjctlError(`ERROR: The ejabberd node '${s.node}' is already running.`, Exit.alreadyRunning, { toStdout: true });
   }
   throw new EjctlError(
@@ -70,7 +70,7 @@ export function assertNodeCanReadCookie(
   const dir = lstatSync(home);
   if (!dir.isDirectory() || (dir.uid !== 0 && dir.uid !== uid) || (dir.mode & 0o022) !== 0) {
     throw configError(
-      `${dirname(s.cookieFile)} (the node's HOME, where its cookie is) must be a directory owned by the node user or root that nobody else can write; it is ${dir.isDirectory() ? `mode ${octal(dir.mode)}, uid ${dir.uid}` : 'not a directory'}`,
+      `${dirname(s.cookieFile)} (the node's HOME, where its cookie is) must be a directory owned by the node user or root that nobody else can write; it is ${dir.isDirectory() ? `mode ${formatMode(dir.mode)}, uid ${dir.uid}` : 'not a directory'}`,
       `chmod go-w ${home}, or move the cookie into the node user's home.`,
     );
   }

@@ -17,7 +17,7 @@ import { Exit } from '../../errors.js';
 import { portOpen } from '../../diagnose.js';
 import { exitCodeOf, launchFiles } from './launch.js';
 import { parseLifecycleOptions } from './options.js';
-import { beamsOfNode } from './procs.js';
+import { findBeams } from '../../system/procs.js';
 import { STARTED_SCRIPT } from './scripts.js';
 
 const POLL_MS = 1000;
@@ -69,7 +69,7 @@ export async function stopped(ctx: Ctx, opts: GlobalOptions): Promise<number> {
 
 /** Down: its name is gone from EPMD (or its ERL_DIST_PORT refuses), and no local VM has its name. */
 export async function isDown(s: Pick<Settings, 'node' | 'nodeName' | 'erlDistPort'>, env: NodeJS.ProcessEnv): Promise<boolean> {
-  if (beamsOfNode(s.node, s.nodeName).length > 0) return false;
+  if (findBeams(s.node).length > 0) return false;
   if (s.erlDistPort !== undefined) return !(await portOpen(s.nodeName.host, s.erlDistPort));
   const answer = await epmdNames(s.nodeName.host, epmdPort(env));
   return !answer.ok || !answer.names.some((n) => n.name === s.nodeName.name);
