@@ -34,9 +34,10 @@ export const CONTROL_SCRIPT = [
   'halt(Status).',
 ].join(' ');
 
-const hex = (text: string): string => `x${Buffer.from(text, 'utf8').toString('hex')}`;
+/** One field of the stdin line: `x` and the UTF-8 bytes in hex, so an empty field survives. */
+export const hexField = (text: string): string => `x${Buffer.from(text, 'utf8').toString('hex')}`;
 
 /** The single stdin line CONTROL_SCRIPT reads. */
 export function encodeRequest(req: { cookie: string; node: string; timeoutMs: number | 'infinity'; args: readonly string[] }): string {
-  return [hex(req.cookie), hex(req.node), String(req.timeoutMs), ...req.args.map(hex)].join(' ') + '\n';
+  return [hexField(req.cookie), hexField(req.node), String(req.timeoutMs), ...req.args.map(hexField)].join(' ') + '\n';
 }

@@ -82,12 +82,17 @@ export function writeSecretFile(path: string, text: string): void {
   const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (err) {
+    removeFile(temp); // nothing half-written stays behind
+    throw err;
   }
-  renameSync(temp, path);
 }
 
 export function writeJournal(path: string, journal: Journal): void {

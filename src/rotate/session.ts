@@ -4,6 +4,7 @@
  * the same launch as a forwarded command (dynamic name, -nocookie, no ~/.erlang), with the
  * session script instead; requests and replies are lines (see sessionScript.ts).
  */
+import { hexField } from '../erl/controlScript.js';
 import { createInterface } from 'node:readline';
 import { existsSync } from 'node:fs';
 import type { Settings } from '../config/settings.js';
@@ -25,8 +26,6 @@ export interface Session {
   call(op: string, ...args: (string | null)[]): Promise<Reply>;
   close(): Promise<void>;
 }
-
-const hex = (text: string): string => `x${Buffer.from(text, 'utf8').toString('hex')}`;
 
 export function buildSessionLaunch(s: Settings, uid: number): LaunchPlan {
   const plan = buildControlLaunch(s, {
@@ -80,7 +79,7 @@ export async function openSession(plan: LaunchPlan, cookies: { old: string; new:
     if (ended) return Promise.resolve({ error: 'control-node-exited' });
     const id = String(++next);
     const reply = new Promise<Reply>((resolve) => pending.set(id, resolve));
-    child.stdin.write(`${id} ${op}${args.map((a) => ` ${a === null ? '-' : hex(a)}`).join('')}\n`);
+    child.stdin.write(`${id} ${op}${args.map((a) => ` ${a === null ? '-' : hexField(a)}`).join('')}\n`);
     return reply;
   };
   const sent = await call('cookies', cookies.old, cookies.new ?? null);
