@@ -16,11 +16,26 @@ function controlVmsIn(spool: string): number[] {
     .flatMap((p) => {
       try {
         const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
-        return argv[0]?.includes('beam') && argv.includes('-nocookie') && readlinkSync(`/proc/${p}/cwd`) === spool ? [Number(p)] : [];
+        const isControlVm = argv[0]?.includes('beam') && argv.includes('-nocookie') && readlinkSync(`/proc/${p}/cwd`) === spool;
+        // A VM forks erl_child_setup at boot; until that child execs, it shows the VM's own command
+        // line. It is the same VM, not a second one: skip processes whose parent is a beam.
+        return isControlVm && !isBeam(parentOf(p)) ? [Number(p)] : [];
       } catch {
         return [];
       }
     });
+}
+
+function parentOf(pid: string): string {
+  return /^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0';
+}
+
+function isBeam(pid: string): boolean {
+  try {
+    return (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '').includes('beam');
+  } catch {
+    return false;
+  }
 }
 
 describe('start, started, ping, stop, stopped', () => {
