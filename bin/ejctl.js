@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // Thin launcher: everything lives in dist/, built by `npm run build`.
-import '../dist/main.js';
+import '../dist/bundle/main.js';

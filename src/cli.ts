@@ -8,6 +8,9 @@ import { EjctlError, Exit } from './errors.js';
 import { COMMANDS } from './commands/registry.js';
 import { loadSettings, type Loaded } from './config/load.js';
 import { describeOrigin, type Settings } from './config/settings.js';
+// Static: forwarding is what most calls do, and the bundle (scripts/build.mjs) then keeps it in
+// the entry's own chunks. The commands ejctl handles itself are loaded on demand (registry.ts).
+import { forwardCommand } from './commands/forward.js';
 
 export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
   try {
@@ -20,13 +23,7 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
     const name = opts.words[0];
     const load = name !== undefined && !opts.forceForward ? COMMANDS[name] : undefined;
     if (load) return await (await load())(ctx, opts);
-    // Start loading the forwarding code while the cfg is read: module loading reads files
-    // asynchronously, so the two overlap (a few ms of every forwarded command).
-    const forwarding = import('./commands/forward.js');
-    forwarding.catch(() => {}); // reported when awaited below; no unhandled rejection if settings fail first
-    const settings = settingsFor(ctx, opts);
-    const { forwardCommand } = await forwarding;
-    return await forwardCommand(ctx, opts, settings);
+    return await forwardCommand(ctx, opts, settingsFor(ctx, opts));
   } catch (err) {
     return report(ctx, err);
   }

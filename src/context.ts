@@ -34,7 +34,10 @@ export const defaultSystemFiles: SystemFiles = {
 export function processCtx(): Ctx {
   return {
     env: process.env,
-    stdin: process.stdin,
+    // A getter: process.stdin builds a stream on first use (~0.5 ms), and most commands never read it.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     uid: process.getuid?.() ?? 0,

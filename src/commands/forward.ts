@@ -1,6 +1,7 @@
 /**
  * Any command ejctl does not handle itself goes to the ejabberd node, as ejabberdctl sends it.
- * This runs on every forwarded command, so each transport's modules are loaded only when used.
+ * The native transport (the default) is imported statically; the erl control node's modules are
+ * loaded only when that transport is used.
  */
 import { existsSync } from 'node:fs';
 import { readTextIfPresent } from '../system/files.js';
@@ -12,13 +13,11 @@ import { inetrcPath, RPC_TIMEOUT_MS } from '../erl/erlArgs.js';
 import { chooseRunAs, ensureSpoolDir } from '../runAs.js';
 import { Exit } from '../errors.js';
 import { chooseTransport } from '../native/choose.js';
+import { forwardNative } from '../native/forward.js';
 
 export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings): Promise<number> {
   const vmArgsText = readTextIfPresent(s.vmArgs);
   const transport = chooseTransport(s, opts.transport, vmArgsText);
-  // Loaded while the cookie and the spool are checked below (see src/cli.ts).
-  const native = transport === 'native' && !opts.dryRun ? import('../native/forward.js') : undefined;
-  native?.catch(() => {});
   const runAs = chooseRunAs(s, ctx);
   const args = opts.secretStdin ? await withSecret(ctx, opts.words) : opts.words;
   const inetrcExists = existsSync(inetrcPath(s));
@@ -35,14 +34,13 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
   const cookie = readCookie(s, ctx.uid);
   ensureSpoolDir(s, runAs);
   const viaErl = async () => (await erl()).forwardErl(ctx, s, { args, cookie, runAs, vmArgsText, inetrcExists });
-  const code = native
-    ? await (
-        await native
-      ).forwardNative(ctx, s, args, cookie, s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS, {
-        fallback: viaErl,
-        rereadCookie: () => tryReadCookie(s, ctx.uid),
-      })
-    : await viaErl();
+  const code =
+    transport === 'native'
+      ? await forwardNative(ctx, s, args, cookie, s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS, {
+          fallback: viaErl,
+          rereadCookie: () => tryReadCookie(s, ctx.uid),
+        })
+      : await viaErl();
   if (code === Exit.ejabberdUsage || code === Exit.unreachable) ctx.stdout.write((await import('../ctlHelp.js')).ejabberdctlHelp(s));
   return code;
 }

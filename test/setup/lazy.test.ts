@@ -1,19 +1,24 @@
 /**
  * Start-up stays lean: `ejctl status` never loads the setup wizard or Inquirer, and even
  * `ejctl setup` loads Inquirer only when it really asks a question. Proven with a module loader
- * hook (node:module register) that records every module the process loads.
+ * hook (node:module register) that records every module the process loads. ejctl runs from the
+ * esbuild bundle (scripts/build.mjs); its meta.json maps each loaded bundle file to the sources
+ * it holds, so the assertions are about source files.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTempDirs, EJCTL, epmdPort, tempDir } from '../helpers/env.js';
+import { cleanupTempDirs, EJCTL, epmdPort, ROOT, tempDir } from '../helpers/env.js';
 import { createTestNodeFiles } from '../helpers/node.js';
 
 afterAll(() => cleanupTempDirs());
 
 const RECORDER = join(import.meta.dirname, 'fixtures/recordModules.mjs');
+const BUNDLE = join(ROOT, 'dist/bundle');
+const bundleSources = JSON.parse(readFileSync(join(BUNDLE, 'meta.json'), 'utf8')) as Record<string, string[]>;
 
+/** Every module URL the process loaded, with each bundle file replaced by the sources it holds. */
 async function modulesLoadedBy(args: string[]): Promise<{ modules: string[]; exitCode: number }> {
   const dir = tempDir('ejctl-modules-');
   const log = join(dir, 'modules.log');
@@ -22,10 +27,17 @@ async function modulesLoadedBy(args: string[]): Promise<{ modules: string[]; exi
     reject: false,
     stdin: 'ignore',
   });
-  return { modules: readFileSync(log, 'utf8').split('\n').filter(Boolean), exitCode: r.exitCode ?? -1 };
+  const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  const modules = urls.flatMap((url) => {
+    if (!url.startsWith(`file://${BUNDLE}/`)) return [url];
+    const sources = bundleSources[url.slice(`file://${BUNDLE}/`.length)];
+    if (!sources) throw new Error(`${url} is not in dist/bundle/meta.json: rebuild`);
+    return sources;
+  });
+  return { modules, exitCode: r.exitCode ?? -1 };
 }
 
-const wizard = (m: string) => m.includes('/dist/setup/') || m.endsWith('/dist/commands/setup.js');
+const wizard = (m: string) => m.startsWith('src/setup/') || m === 'src/commands/setup.ts';
 const inquirer = (m: string) => m.includes('/node_modules/@inquirer/');
 
 describe('what a command loads', () => {
@@ -33,8 +45,9 @@ describe('what a command loads', () => {
     const node = await createTestNodeFiles();
     const { modules, exitCode } = await modulesLoadedBy(['-c', node.cfgPath, 'status']);
     expect(exitCode).toBe(3); // nodedown: the node was never started, the command really ran
-    expect(modules.some((m) => m.endsWith('/dist/cli.js'))).toBe(true); // the recorder works
-    expect(modules.some((m) => m.endsWith('/dist/commands/forward.js'))).toBe(true);
+    expect(modules).toContain('src/cli.ts'); // the recorder and the source map work
+    expect(modules).toContain('src/commands/forward.ts');
+    expect(modules).toContain('src/native/forward.ts');
     expect(modules.filter(wizard)).toEqual([]);
     expect(modules.filter(inquirer)).toEqual([]);
   });
@@ -51,7 +64,7 @@ describe('what a command loads', () => {
       '--dry-run',
     ]);
     expect(flagsOnly.exitCode).toBe(0);
-    expect(flagsOnly.modules.some((m) => m.endsWith('/dist/setup/index.js'))).toBe(true);
+    expect(flagsOnly.modules).toContain('src/setup/index.ts');
     expect(flagsOnly.modules.filter(inquirer)).toEqual([]);
   });
 });
