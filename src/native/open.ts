@@ -69,7 +69,8 @@ async function resolveIpv4(host: string): Promise<string | undefined> {
   if (host === 'localhost') return '127.0.0.1';
   if (isIPv4(host) || (host.includes(':') && isIPv6(host))) return host;
   try {
-    const { lookup } = await import('node:dns/promises');
+    // Loaded on first use (no import(): ejctl runs as a CommonJS bundle, see scripts/build.mjs).
+    const { lookup } = process.getBuiltinModule('node:dns/promises');
     return (await lookup(host, { family: 4 })).address;
   } catch {
     return undefined;

@@ -5,6 +5,7 @@
  * leaves the files as they were because nothing is written before the confirmation.
  * Inquirer itself is imported only when a question is really put.
  */
+import { createRequire } from 'node:module';
 import type { Ctx } from '../context.js';
 import { EjctlError, usageError } from '../errors.js';
 
@@ -49,7 +50,9 @@ export function createPrompter(ctx: PromptCtx): Prompter {
   const context = { input: ctx.stdin, output: ctx.stderr, clearPromptOnDone: false };
   const ask = async <T>(q: Base, put: (p: typeof import('@inquirer/prompts')) => Promise<T>): Promise<T> => {
     if (!interactive) throw missingAnswer(q, ctx);
-    const prompts = await import('@inquirer/prompts');
+    // require(), not import(): ejctl runs as a CommonJS bundle that has no dynamic import
+    // (scripts/build.mjs); Node 20.19+ loads this ES module package synchronously.
+    const prompts = createRequire(import.meta.url)('@inquirer/prompts') as typeof import('@inquirer/prompts');
     try {
       return await put(prompts);
     } catch (err) {
