@@ -5,7 +5,7 @@
 import { formatMode } from '../system/files.js';
 import { isProcessAlive } from '../system/procs.js';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { cookieError } from '../errors.js';
 
 export interface FileOwner {
@@ -53,9 +53,42 @@ export function examineTarget(target: string): ExistingCookie | undefined {
   const fix = 'Remove it yourself after checking what it is, then run the command again.';
   if (st.isSymbolicLink()) throw cookieError(`${target} is a symbolic link; refusing to write through it (nothing was changed)`, fix);
   if (!st.isFile()) throw cookieError(`${target} is not a regular file; refusing to replace it (nothing was changed)`, fix);
-  if (st.nlink > 1)
+  if (st.nlink > 1 && !onlyWriterTempsShare(target, st))
     throw cookieError(`${target} is a hard link (${st.nlink} names share it); refusing to replace it (nothing was changed)`, fix);
   return { dev: st.dev, ino: st.ino };
+}
+
+/**
+ * Another ejctl writing this cookie links its temp file to the target and removes the temp name
+ * right after (write.ts): in between, the new cookie has two names. Those are not a hard link
+ * someone planted. True when, apart from such temp names, the target has one name. (Replacing
+ * still reads the old cookie only from a file with exactly one name: readOldCookie.)
+ */
+function onlyWriterTempsShare(target: string, st: Stats): boolean {
+  const dir = dirname(target);
+  const prefix = basename(tempPrefix(dir, basename(target)));
+  let temps = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return false;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    try {
+      const t = lstatSync(join(dir, name));
+      if (t.dev === st.dev && t.ino === st.ino) temps += 1;
+    } catch {
+      /* removed meanwhile: the lstat below sees one name less */
+    }
+  }
+  try {
+    const now = lstatSync(target);
+    return now.dev === st.dev && now.ino === st.ino && now.nlink - temps <= 1;
+  } catch {
+    return false;
+  }
 }
 
 /** The current cookie's bytes, from the very file examined (not one swapped in since). */

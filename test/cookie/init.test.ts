@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, isRoot, nodeUser, tempDir } from '../helpers/env.js';
 import { writeFileMode } from '../helpers/node.js';
 import { cookieFingerprint } from '../../src/cookie/fingerprint.js';
+import { tempPrefix } from '../../src/cookie/target.js';
 import { cookieCli, expectNoCookie, fingerprintIn, GENERATED, readCookieAsRoot, writeCfg } from './cli.js';
 
 const owner = nodeUser();
@@ -158,6 +159,31 @@ describe('ejctl cookie init', () => {
     }
     expect(fingerprintIn(winners[0]?.stdout ?? '')).toBe(cookieFingerprint(readCookieAsRoot(file)));
     expect(readdirSync(sub)).toEqual(['.erlang.cookie']);
+  });
+
+  it("while another writer's temp name still shares the new cookie, init says a cookie exists; --force does not back it up", async () => {
+    // The window inside a concurrent init (src/cookie/write.ts): link(temp, target) is done,
+    // unlink(temp) not yet. Our own pid keeps the temp from being swept as a dead writer's.
+    const sub = tempDir('ejctl-cookie-window-');
+    const file = join(sub, '.erlang.cookie');
+    writeFileMode(file, 'W'.repeat(43), 0o400);
+    const temp = `${tempPrefix(sub, '.erlang.cookie')}${process.pid}-0123456789ab`;
+    linkSync(file, temp);
+
+    const init = await cookieCli(['init', '--file', file], { cfg });
+    expect(init.exitCode).toBe(77);
+    expect(init.stderr).toMatch(/^ejctl: a cookie exists at /);
+
+    // The same shape planted on purpose must not get the old content copied to a backup.
+    const force = await cookieCli(['init', '--file', file, '--force'], { cfg });
+    expect(force.exitCode).toBe(77);
+    expect(force.stderr).toContain(`ejctl: ${file} changed while ejctl was replacing it; nothing was changed`);
+    expect(readFileSync(file, 'utf8')).toBe('W'.repeat(43));
+    expect(
+      readdirSync(sub)
+        .map((n) => join(sub, n))
+        .sort(),
+    ).toEqual([temp, file].sort());
   });
 
   it('--dry-run says what it would write and writes nothing', async () => {
