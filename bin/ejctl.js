@@ -22,9 +22,10 @@ function verifiedCache() {
   } catch {
     return undefined;
   }
+  if (stored.length <= 32) return undefined;
   const data = stored.subarray(32);
   const sum = createHash('sha256').update(source).update(data).digest();
-  return stored.length > 32 && sum.equals(stored.subarray(0, 32)) ? data : undefined;
+  return sum.equals(stored.subarray(0, 32)) ? data : undefined;
 }
 
 const script = new Script(Module.wrap(source.toString('utf8')), { filename: file, cachedData: verifiedCache() });

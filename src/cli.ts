@@ -8,8 +8,8 @@ import { EjctlError, Exit } from './errors.js';
 import { COMMANDS } from './commands/registry.js';
 import { loadSettings, type Loaded } from './config/load.js';
 import { describeOrigin, type Settings } from './config/settings.js';
-// Static: forwarding is what most calls do, and the bundle (scripts/build.mjs) then keeps it in
-// the entry's own chunks. The commands ejctl handles itself are loaded on demand (registry.ts).
+// Static: forwarding is what most calls do. The commands ejctl handles itself are loaded on
+// demand (registry.ts).
 import { forwardCommand } from './commands/forward.js';
 
 export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
