@@ -62,6 +62,22 @@ describe('settings errors', () => {
     expect(r.stderr).toContain('option --node needs a value');
   });
 
+  it.each([
+    [['cookie', 'init', '--bogus'], "unknown option '--bogus'", 'ejctl cookie'],
+    [['cookie'], 'ejctl cookie needs one of: init, check, fingerprint, import, rotate', 'ejctl cookie'],
+    [['batch', '--bogus'], "unknown option '--bogus'", 'ejctl batch'],
+    [['audit', '--fail-on', 'x'], "option '--fail-on <level>' argument 'x' is invalid", 'ejctl audit'],
+    [['started', '--timeout', '0'], 'expected a whole number of seconds, at least 1', 'ejctl started'],
+    [['ping', 'a', 'b'], 'too many arguments', 'ejctl ping'],
+  ])('a usage error of ejctl %j is worded like every other one: exit 64, message and where the help is', async (args, message, cmd) => {
+    const r = await ejctl(args);
+    expect(r.exitCode).toBe(64);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      new RegExp(`^ejctl: [^\n]*${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\n]*\nejctl: See ${cmd} --help\\.\n$`),
+    );
+  });
+
   it("--help is ejctl's own help and exits 0", async () => {
     const r = await ejctl(['--help']);
     expect(r.exitCode).toBe(0);

@@ -4,15 +4,16 @@
  * cannot be read.
  * A cfg holding shell code is itself a finding; the audit then runs on the default settings.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Option } from 'commander';
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import { loadSettings } from '../config/load.js';
-import { Exit, usageError } from '../errors.js';
+import { Exit } from '../errors.js';
 import { runAudit } from '../audit/index.js';
 import { failed, reportJson, reportTable } from '../audit/report.js';
 import { SEVERITIES, type Severity } from '../audit/types.js';
 import { DEFAULT_SYSTEMD_DIR } from '../audit/systemd.js';
+import { helpShownOrThrow, ownCommand } from './ownCommand.js';
 
 interface AuditOptions {
   json: boolean;
@@ -35,18 +36,16 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
 
 /** `undefined` after --help (printed). */
 function parseAuditArgs(args: string[], ctx: Pick<Ctx, 'stdout'>): AuditOptions | undefined {
-  const program = new Command('ejctl audit')
+  const program = ownCommand('ejctl audit', ctx)
     .description('Read-only security check of this ejabberd installation (see docs/audit.md).')
     .option('--json', 'print one JSON object (schemaVersion 1) instead of the table', false)
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding reaches this severity').choices(SEVERITIES).default('medium'))
-    .option('--systemd-dir <dir>', "systemd's unit links and drop-ins (epmd.socket)", DEFAULT_SYSTEMD_DIR)
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: () => undefined });
+    .option('--systemd-dir <dir>', "systemd's unit links and drop-ins (epmd.socket)", DEFAULT_SYSTEMD_DIR);
   try {
     program.parse(args, { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError && err.code === 'commander.helpDisplayed') return undefined;
-    throw usageError(err instanceof Error ? err.message.replace(/^error: /, '') : String(err), 'See ejctl audit --help.');
+    helpShownOrThrow(err, program);
+    return undefined;
   }
   return program.opts<AuditOptions>();
 }

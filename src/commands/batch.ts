@@ -4,7 +4,6 @@
  * node inside the distribution connection: they never reach any process's argv. See docs/native.md.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import { settingsFor } from '../cli.js';
@@ -14,6 +13,7 @@ import { EjctlError, Exit, usageError } from '../errors.js';
 import { chooseRunAs, ensureSpoolDir } from '../runAs.js';
 import { chooseTransport } from '../native/choose.js';
 import { readTextIfPresent } from '../system/files.js';
+import { helpShownOrThrow, ownCommand } from './ownCommand.js';
 
 interface BatchOptions {
   keepGoing?: boolean;
@@ -22,21 +22,19 @@ interface BatchOptions {
 
 export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
   let result: number = Exit.ok;
-  const program = new Command('ejctl batch')
+  const program = ownCommand('ejctl batch', ctx)
     .description('run many ejabberd commands, one per line, over one connection to the node')
     .argument('[file]', 'the commands, one per line, quoted as in sh (default: stdin, also "-")')
     .option('--keep-going', 'run every line even after one fails')
     .option('--json', 'print one JSON line per command: {line, args, exitCode, stdout, ms}')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => void ctx.stdout.write(s), writeErr: (s) => void ctx.stderr.write(s) })
     .action(async (file: string | undefined, o: BatchOptions) => {
       result = await runBatch(ctx, opts, file, o);
     });
   try {
     await program.parseAsync(opts.words.slice(1), { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? Exit.ok : Exit.usage;
-    throw err;
+    helpShownOrThrow(err, program);
+    return Exit.ok;
   }
   return result;
 }

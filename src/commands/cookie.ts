@@ -2,7 +2,6 @@
  * `ejctl cookie init|check|fingerprint|import`: make, check and compare the Erlang cookie. The
  * cookie is never printed, logged, or put in any argv or environment.
  */
-import { Command, CommanderError } from 'commander';
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import { settingsFor } from '../cli.js';
@@ -15,6 +14,7 @@ import { readCookie } from '../cookie/read.js';
 import { checkJson, checkText } from '../cookie/report.js';
 import { storeCookie, validateImported } from '../cookie/store.js';
 import { readSecret } from '../secret.js';
+import { helpShownOrThrow, ownCommand } from './ownCommand.js';
 
 interface FileOption {
   file?: string;
@@ -26,7 +26,7 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     const s = settingsFor(ctx, opts);
     return o.file === undefined ? s : { ...s, cookieFile: o.file };
   };
-  const program = cookieProgram(ctx);
+  const program = ownCommand('ejctl cookie', ctx).description('make, check and compare the Erlang cookie').helpCommand(false);
   program
     .command('init')
     .description('generate a strong cookie and store it (mode 0400, owner INSTALLUSER)')
@@ -97,19 +97,10 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
   try {
     await program.parseAsync(opts.words.slice(1), { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? Exit.ok : Exit.usage;
-    throw err;
+    helpShownOrThrow(err, program);
+    return Exit.ok;
   }
   return exitCode;
-}
-
-function cookieProgram(ctx: Pick<Ctx, 'stdout' | 'stderr'>): Command {
-  return new Command('ejctl cookie')
-    .description('make, check and compare the Erlang cookie')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => void ctx.stdout.write(s), writeErr: (s) => void ctx.stderr.write(s) })
-    .showHelpAfterError('(see ejctl cookie --help)')
-    .helpCommand(false);
 }
 
 /** One line from stdin, or typed at a hidden prompt on a terminal; never echoed. */

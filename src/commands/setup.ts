@@ -1,5 +1,5 @@
 /** `ejctl setup`: parses its options and hands them to the setup pipeline (src/setup). */
-import { Command, CommanderError, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import { Exit, usageError } from '../errors.js';
@@ -7,6 +7,7 @@ import { splitList } from '../setup/answerChecks.js';
 import { DEFAULT_SYSTEMD_DIR } from '../audit/systemd.js';
 import { runSetup } from '../setup/index.js';
 import type { CookieChoice, SetupFlags } from '../setup/types.js';
+import { helpShownOrThrow, ownCommand } from './ownCommand.js';
 
 interface Parsed {
   node?: string;
@@ -29,7 +30,7 @@ interface Parsed {
 function setupProgram(ctx: Pick<Ctx, 'stdout' | 'stderr'>): Command {
   // No .default() anywhere: a value not given is asked, or taken from --yes's secure defaults.
   return (
-    new Command('ejctl setup')
+    ownCommand('ejctl setup', ctx)
       .description(
         'First-run setup with secure defaults: node name, distribution and EPMD addresses, firewall window, cookie, permissions.',
       )
@@ -54,9 +55,6 @@ function setupProgram(ctx: Pick<Ctx, 'stdout' | 'stderr'>): Command {
       .option('--dry-run', 'print the plan and change nothing')
       .option('--json', 'print the plan (with --dry-run) or the result as JSON')
       .helpOption('-h, --help', 'show this help')
-      .exitOverride()
-      // Errors are thrown as EjctlError below, so src/cli.ts words them like every other one.
-      .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: () => undefined })
   );
 }
 
@@ -65,9 +63,8 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
   try {
     program.parse(opts.words.slice(1), { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.help')) return Exit.ok;
-    if (err instanceof CommanderError) throw usageError(err.message.replace(/^error: /, ''), 'See ejctl setup --help.');
-    throw err;
+    helpShownOrThrow(err, program);
+    return Exit.ok;
   }
   const p = program.opts<Parsed>();
   if (p.single && p.cluster) throw usageError('--single and --cluster exclude each other');

@@ -1,7 +1,8 @@
 /** Each lifecycle command's own options, parsed with commander after the command word. */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import type { Ctx } from '../../context.js';
 import { Exit } from '../../errors.js';
+import { helpShownOrThrow, ownCommand } from '../ownCommand.js';
 
 export interface LifecycleOptions {
   allowRoot: boolean;
@@ -9,7 +10,7 @@ export interface LifecycleOptions {
   timeout: number;
   /** The positional arguments (ping's NODE). */
   args: string[];
-  /** Help or a usage error was printed: the command returns this exit code at once. */
+  /** The help was printed: the command returns this exit code at once. (A usage error is thrown.) */
   done: number | undefined;
 }
 
@@ -25,20 +26,15 @@ export interface OptionSpec {
 
 export function parseLifecycleOptions(ctx: Pick<Ctx, 'stdout' | 'stderr'>, words: readonly string[], spec: OptionSpec): LifecycleOptions {
   const [name = '', ...rest] = words;
-  const cmd = new Command(`ejctl ${name}`)
-    .description(spec.description)
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => void ctx.stdout.write(s), writeErr: (s) => void ctx.stderr.write(s) })
-    .showHelpAfterError(`(see ejctl ${name} --help)`);
+  const cmd = ownCommand(`ejctl ${name}`, ctx).description(spec.description);
   if (spec.allowRoot) cmd.option('--allow-root', 'run ejabberd as root when there is no INSTALLUSER (not recommended)');
   if (spec.timeout) cmd.option('--timeout <seconds>', `give up after this many seconds (default ${DEFAULT_WAIT_SECONDS})`, parseSeconds);
   if (spec.argument) cmd.argument(spec.argument);
   try {
     cmd.parse(rest, { from: 'user' });
   } catch (err) {
-    // commander has printed the help or the error already.
-    if (err instanceof CommanderError) return { allowRoot: false, timeout: 0, args: [], done: err.exitCode === 0 ? Exit.ok : Exit.usage };
-    throw err;
+    helpShownOrThrow(err, cmd);
+    return { allowRoot: false, timeout: 0, args: [], done: Exit.ok };
   }
   const o = cmd.opts<{ allowRoot?: boolean; timeout?: number }>();
   return { allowRoot: o.allowRoot === true, timeout: o.timeout ?? DEFAULT_WAIT_SECONDS, args: cmd.args, done: undefined };
