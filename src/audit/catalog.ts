@@ -54,6 +54,10 @@ export const CATALOG = {
   // Configuration
   'ctl-config-shell-code': { severity: 'high', title: 'ejabberdctl.cfg holds shell code that ejabberdctl would run as root' },
   'setcookie-on-command-line': { severity: 'high', title: 'The cookie is on a command line (visible to every local user in ps)' },
+  'control-node-code-options': {
+    severity: 'low',
+    title: 'ERL_OPTIONS or vm.args run or load code, which ejabberdctl runs in every control node too',
+  },
   'loglevel-debug': { severity: 'medium', title: 'ejabberd logs at debug level, which logs passwords' },
   'runs-as-root': { severity: 'high', title: 'ejabberd runs as root' },
 } as const satisfies Record<string, Entry>;

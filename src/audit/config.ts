@@ -7,6 +7,8 @@ import type { Settings } from '../config/settings.js';
 import { parseCtlConfig } from '../config/cfgParse.js';
 import { describeOrigin, splitWords } from '../config/settings.js';
 import { finding } from './catalog.js';
+import { filterControlOptions } from '../erl/controlOptions.js';
+import { readArgsFileWords } from '../erl/vmArgs.js';
 import type { BeamProcess } from '../system/procs.js';
 import type { CheckResult, Finding } from './types.js';
 
@@ -54,6 +56,45 @@ export function checkSetcookie(
 export function setcookieLine(text: string | undefined): number | undefined {
   const index = text?.split('\n').findIndex((l) => /(^|\s)-setcookie(\s|$)/.test(l.replace(/#.*/, '')));
   return index === undefined || index < 0 ? undefined : index + 1;
+}
+
+/**
+ * Options in ERL_OPTIONS or vm.args that run or load code (`-eval`, `-s`, `-pa`, ...). The
+ * server may mean them, but ejabberdctl gives them to every control node it starts too, as root
+ * where INSTALLUSER is empty; ejctl's control nodes leave them out (controlOptions.ts).
+ */
+export function checkControlCodeOptions(
+  s: Pick<Settings, 'erlOptions' | 'vmArgs' | 'origins' | 'installUser'>,
+  vmArgsText: string | undefined,
+): Finding[] {
+  const asRoot = s.installUser === undefined || s.installUser.uid === 0;
+  const fix = `ejctl's control nodes leave these out; ejabberdctl runs them in each of its control nodes${asRoot ? ', as root while INSTALLUSER is empty' : ''}. Keep in ERL_OPTIONS and vm.args only what the server needs${asRoot ? ', and set INSTALLUSER to the ejabberd user' : ''}.`;
+  const severity = asRoot ? ('high' as const) : undefined;
+  const out: Finding[] = [];
+  const options = filterControlOptions(s.erlOptions.map((text) => ({ text }))).dropped.filter((o) => o.runsCode);
+  if (options.length > 0) {
+    const names = [...new Set(options.map((o) => o.name))].join(', ');
+    out.push(
+      finding('control-node-code-options', {
+        evidence: `ERL_OPTIONS ${describeOrigin(s.origins.ERL_OPTIONS)} holds ${names}`,
+        fix,
+        ...(severity ? { severity } : {}),
+      }),
+    );
+  }
+  const vmArgs = filterControlOptions(readArgsFileWords(vmArgsText ?? '')).dropped.filter((o) => o.runsCode);
+  if (vmArgs.length > 0) {
+    const names = vmArgs.map((o) => `${o.name} (line ${o.line ?? '?'})`).join(', ');
+    out.push(
+      finding('control-node-code-options', {
+        evidence: `${s.vmArgs} holds ${names}`,
+        fix,
+        path: s.vmArgs,
+        ...(severity ? { severity } : {}),
+      }),
+    );
+  }
+  return out;
 }
 
 /** ejabberd.yml's top-level `loglevel: debug` (or the old numeric 5). */

@@ -7,7 +7,7 @@ import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
 import { epmdPort } from '../system/epmd.js';
 import { auditCookie, auditRootHomeCookie } from './cookie.js';
-import { checkCtlConfigShellCode, checkLoglevel, checkRunsAsRoot, checkSetcookie } from './config.js';
+import { checkControlCodeOptions, checkCtlConfigShellCode, checkLoglevel, checkRunsAsRoot, checkSetcookie } from './config.js';
 import { readTextIfPresent } from '../system/files.js';
 import { auditFiles } from './files.js';
 import { evaluateNetwork, findDistPort, tlsInArgs, type NetworkFacts } from './network.js';
@@ -48,6 +48,7 @@ export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?
     auditFiles(settings, ctx),
     { findings: checkCtlConfigShellCode(settings, ctx.env), skipped: [] },
     { findings: checkSetcookie(settings, vmArgsText, Array.isArray(beams) ? beams : []), skipped: [] },
+    { findings: checkControlCodeOptions(settings, vmArgsText), skipped: [] },
     checkLoglevel(settings, readTextIfPresent(settings.ejabberdConfigPath)),
     checkRunsAsRoot(settings.node, beams),
   ]);

@@ -3,13 +3,12 @@
  * The native transport (the default) is imported statically; the erl control node's modules are
  * loaded only when that transport is used.
  */
-import { existsSync } from 'node:fs';
 import { readTextIfPresent } from '../system/files.js';
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import type { Settings } from '../config/settings.js';
 import { readCookie } from '../cookie/read.js';
-import { inetrcPath, RPC_TIMEOUT_MS } from '../erl/erlArgs.js';
+import { RPC_TIMEOUT_MS } from '../erl/erlArgs.js';
 import { chooseRunAs, ensureSpoolDir } from '../runAs.js';
 import { Exit } from '../errors.js';
 import { chooseTransport } from '../native/choose.js';
@@ -20,7 +19,6 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
   const transport = chooseTransport(s, opts.transport, vmArgsText);
   const runAs = chooseRunAs(s, ctx);
   const args = opts.secretStdin ? await withSecret(ctx, opts.words) : opts.words;
-  const inetrcExists = existsSync(inetrcPath(s));
   const erl = () => import('../erl/forwardErl.js');
   if (opts.dryRun) {
     ctx.stdout.write(
@@ -28,12 +26,12 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
         ? `transport: native (ejctl speaks Erlang distribution itself: no process is started; the erl plan below is the fallback for nodes older than OTP 23)\n`
         : 'transport: erl\n',
     );
-    ctx.stdout.write((await erl()).describeControlPlan(s, { args, cookie: undefined, runAs, vmArgsText, inetrcExists }));
+    ctx.stdout.write((await erl()).describeControlPlan(ctx, s, { args, cookie: undefined }));
     return Exit.ok;
   }
   const cookie = readCookie(s, ctx.uid);
   ensureSpoolDir(s, runAs);
-  const viaErl = async () => (await erl()).forwardErl(ctx, s, { args, cookie, runAs, vmArgsText, inetrcExists });
+  const viaErl = async () => (await erl()).forwardErl(ctx, s, { args, cookie });
   const code =
     transport === 'native'
       ? await forwardNative(ctx, s, args, cookie, s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS, {

@@ -1,5 +1,5 @@
 /** Finds, reads and parses ejabberdctl.cfg, then resolves the settings. */
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { createRequire } from 'node:module';
 import type { Ctx } from '../context.js';
@@ -7,6 +7,7 @@ import { configError, EjctlError } from '../errors.js';
 import { parseCtlConfig, type ParsedCfg } from './cfgParse.js';
 import { resolveSettings, unknownVariables, type LocationFlags, type Settings } from './settings.js';
 import { lookupUser } from '../system/users.js';
+import { wrongUserError } from '../runAs.js';
 
 export interface Loaded {
   settings: Settings;
@@ -35,6 +36,7 @@ export function loadSettings(ctx: Pick<Ctx, 'uid' | 'files' | 'env'>, flags: Loc
   const configDir = flags.configDir ?? ctx.env.CONFIG_DIR ?? base.configDir;
   const explicit = flags.ctlConfig ?? ctx.env.EJABBERDCTL_CONFIG_PATH;
   const ctlConfigPath = explicit ?? `${configDir}/ejabberdctl.cfg`;
+  refuseOtherUserWithoutCfg(ctx, ctlConfigPath, explicit !== undefined);
   const cfg = readCfg(ctlConfigPath, explicit !== undefined, ctx.env, opts.onUnparsableCfg);
   const settings = resolveSettings({
     flags,
@@ -49,6 +51,29 @@ export function loadSettings(ctx: Pick<Ctx, 'uid' | 'files' | 'env'>, flags: Loc
     ? unknownVariables(cfg).map(({ name, line }) => `ejctl: warning: ${cfg.file}:${line}: unknown variable ${name} (ignored)`)
     : [];
   return { settings, warnings };
+}
+
+/**
+ * ejabberdctl decides who may run it before it reads the cfg, with INSTALLUSER's default
+ * (`ejabberd`): someone who cannot read the cfg (Debian's /etc/ejabberd is 0750) gets its exit 7
+ * and message, as monitoring scripts expect, not a configuration error. Who can read the cfg is
+ * judged by the INSTALLUSER it names, later (chooseRunAs).
+ */
+function refuseOtherUserWithoutCfg(ctx: Pick<Ctx, 'uid' | 'files' | 'env'>, path: string, explicit: boolean): void {
+  if (ctx.uid === 0 || cfgReadable(path, explicit)) return;
+  const name = ctx.env.INSTALLUSER ?? (lookupUser(ctx.files, 'ejabberd') ? 'ejabberd' : '');
+  if (name === '' || lookupUser(ctx.files, name)?.uid === ctx.uid) return;
+  throw wrongUserError(name);
+}
+
+/** The cfg can be read, or is simply absent where absence means defaults. */
+function cfgReadable(path: string, explicit: boolean): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' && !explicit;
+  }
 }
 
 function readCfg(

@@ -1,8 +1,12 @@
-/** The plan of a throw-away control node that forwards one command to the ejabberd node. */
+/**
+ * The plan of a throw-away control node that forwards one command to the ejabberd node. A control
+ * node never runs as root (see chooseControlUser) and takes from ERL_OPTIONS and vm.args only
+ * the distribution settings (controlOptions.ts).
+ */
 import type { Settings } from '../config/settings.js';
 import type { LaunchPlan } from '../run/plan.js';
 import { CONTROL_SCRIPT, encodeRequest } from './controlScript.js';
-import { distributionArgs, ERL, exportedEnv, nameFlag, RPC_TIMEOUT_MS } from './erlArgs.js';
+import { controlDistributionArgs, ERL, exportedEnv, inetrcPath, nameFlag, RPC_TIMEOUT_MS } from './erlArgs.js';
 
 export { RPC_TIMEOUT_MS } from './erlArgs.js';
 
@@ -10,9 +14,10 @@ export interface ControlRequest {
   args: readonly string[];
   /** The cookie; `undefined` for --dry-run, which never reads it. */
   cookie: string | undefined;
-  /** Whom to run as: INSTALLUSER when ejctl runs as root. */
+  /** Whom to run as (chooseControlUser): INSTALLUSER, or nobody when ejctl runs as root without one. */
   runAs: LaunchPlan['user'];
   vmArgsText: string | undefined;
+  /** CONFIG_DIR/inetrc exists and the control node's user can read it. */
   inetrcExists: boolean;
   /** Erlang code to evaluate instead of CONTROL_SCRIPT; it reads the same stdin line (ping, started). */
   script?: string;
@@ -29,9 +34,9 @@ export function buildControlLaunch(s: Settings, req: ControlRequest): LaunchPlan
     '-noshell',
     '-boot',
     'no_dot_erlang', // never evaluate a ~/.erlang file
-    ...(s.erlDistPort === undefined ? ['-start_epmd', 'false'] : []),
-    ...distributionArgs(s, req.vmArgsText),
-    ...(s.erlDistPort === undefined ? [] : ['-dist_listen', 'false']),
+    ...controlDistributionArgs(s, req.vmArgsText).args,
+    // ejctl's own, after the cfg's: a control node never starts an EPMD, nor listens with ERL_DIST_PORT.
+    ...(s.erlDistPort === undefined ? ['-start_epmd', 'false'] : ['-dist_listen', 'false']),
     '-eval',
     req.script ?? CONTROL_SCRIPT,
   ];
@@ -41,12 +46,14 @@ export function buildControlLaunch(s: Settings, req: ControlRequest): LaunchPlan
     // A control node's crash dump would hold the cookie: write none.
     ERL_CRASH_DUMP_BYTES: '0',
   };
-  if (req.runAs) env.HOME = homeOf(s, req.runAs.name);
+  const foreign = req.runAs !== undefined && req.runAs.name !== s.installUser?.name;
+  if (req.runAs) env.HOME = foreign ? '/' : homeOf(s, req.runAs.name);
   return {
     file: ERL,
     args,
     env,
-    cwd: s.spoolDir,
+    // An account other than INSTALLUSER (nobody) gets a directory it can enter, not the spool.
+    cwd: foreign ? '/' : s.spoolDir,
     ...(req.runAs ? { user: req.runAs } : {}),
     stdin: {
       kind: 'secret',
@@ -56,6 +63,21 @@ export function buildControlLaunch(s: Settings, req: ControlRequest): LaunchPlan
     stdout: 'inherit',
     stderr: 'inherit',
   };
+}
+
+/**
+ * What a control node leaves out, one warning per place it came from. `inetrcUnreadable`: the
+ * file exists but the control node's user cannot read it (OTP would print an error report).
+ */
+export function controlWarnings(s: Settings, vmArgsText: string | undefined, inetrcUnreadable = false): string[] {
+  const lines = controlDistributionArgs(s, vmArgsText).dropped.map((d) => {
+    const names = [...new Set(d.options.map((o) => (o.line === undefined ? o.name : `${o.name} (line ${o.line})`)))];
+    return `ejctl: warning: ${d.source}: control nodes leave out ${names.join(', ')}; they take only the distribution settings (see docs/security.md)`;
+  });
+  if (inetrcUnreadable) {
+    lines.push(`ejctl: warning: ${inetrcPath(s)} is not readable by the control node's user: it resolves host names without it`);
+  }
+  return lines;
 }
 
 function homeOf(s: Settings, name: string): string {

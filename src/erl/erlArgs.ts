@@ -1,11 +1,15 @@
 /**
- * The Erlang VM arguments every node ejctl starts shares: the distribution settings from the
- * cfg, ERL_OPTIONS and vm.args. Pure; vm.args is passed in as text.
+ * The Erlang VM arguments of the nodes ejctl starts: the distribution settings from the cfg,
+ * ERL_OPTIONS and vm.args (all of them for the server, a filtered few for control nodes). Pure;
+ * vm.args is passed in as text.
  */
 import { isIP } from 'node:net';
 import type { Settings } from '../config/settings.js';
 import { configError } from '../errors.js';
 import { ipToErlangTuple } from '../config/validate.js';
+import { describeOrigin } from '../config/settings.js';
+import { filterControlOptions, type DroppedOption } from './controlOptions.js';
+import { readArgsFileWords } from './vmArgs.js';
 
 export const ERL = '/usr/bin/erl';
 export const EPMD = '/usr/bin/epmd';
@@ -21,19 +25,48 @@ export function nameFlag(node: string): '-sname' | '-name' {
   return node.includes('.') ? '-name' : '-sname';
 }
 
+/** The server's arguments: ERL_OPTIONS as they are, the cfg's distribution settings, vm.args as an -args_file. */
 export function distributionArgs(s: DistSettings, vmArgsText: string | undefined): string[] {
   assertNoSetcookie(s, vmArgsText);
-  const args: string[] = [...s.erlOptions];
+  return [...s.erlOptions, ...cfgDistributionArgs(s, s.erlOptions), ...(vmArgsText === undefined ? [] : ['-args_file', s.vmArgs])];
+}
+
+/** Options a control node left out, with where they came from. */
+export interface DroppedFrom {
+  /** `ERL_OPTIONS (FILE:LINE)` or the vm.args path. */
+  source: string;
+  options: DroppedOption[];
+}
+
+/**
+ * A control node's arguments: from ERL_OPTIONS and vm.args only what reaching the node needs
+ * (controlOptions.ts); vm.args is read here, by ejctl, not by erl as an -args_file.
+ */
+export function controlDistributionArgs(s: DistSettings, vmArgsText: string | undefined): { args: string[]; dropped: DroppedFrom[] } {
+  assertNoSetcookie(s, vmArgsText);
+  const options = filterControlOptions(s.erlOptions.map((text) => ({ text })));
+  const vmArgs = filterControlOptions(vmArgsText === undefined ? [] : readArgsFileWords(vmArgsText));
+  return {
+    args: [...options.kept, ...cfgDistributionArgs(s, options.kept), ...vmArgs.kept],
+    dropped: [
+      { source: `ERL_OPTIONS ${describeOrigin(s.origins.ERL_OPTIONS)}`, options: options.dropped },
+      { source: s.vmArgs, options: vmArgs.dropped },
+    ].filter((d) => d.options.length > 0),
+  };
+}
+
+/** FIREWALL_WINDOW, INET_DIST_INTERFACE and ERL_DIST_PORT as VM arguments, as ejabberdctl sets them. */
+function cfgDistributionArgs(s: DistSettings, erlOptions: readonly string[]): string[] {
+  const args: string[] = [];
   if (s.firewallWindow) {
     args.push('-kernel', 'inet_dist_listen_min', String(s.firewallWindow.min), 'inet_dist_listen_max', String(s.firewallWindow.max));
   }
   if (s.inetDistInterface) {
     args.push('-kernel', 'inet_dist_use_interface', ipToErlangTuple(s.inetDistInterface));
     // An IPv6 interface needs the IPv6 distribution carrier; ejabberdctl leaves this to ERL_OPTIONS.
-    if (isIP(s.inetDistInterface) === 6 && !s.erlOptions.includes('-proto_dist')) args.push('-proto_dist', 'inet6_tcp');
+    if (isIP(s.inetDistInterface) === 6 && !erlOptions.includes('-proto_dist')) args.push('-proto_dist', 'inet6_tcp');
   }
   if (s.erlDistPort !== undefined) args.push('-erl_epmd_port', String(s.erlDistPort), '-start_epmd', 'false');
-  if (vmArgsText !== undefined) args.push('-args_file', s.vmArgs);
   return args;
 }
 

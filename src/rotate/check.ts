@@ -11,6 +11,7 @@ import { Exit } from '../errors.js';
 import { readCookie } from '../cookie/read.js';
 import { cookieFingerprint } from '../cookie/fingerprint.js';
 import { buildSessionLaunch, openSession } from './session.js';
+import { controlSetup, warnControl } from '../erl/controlSetup.js';
 import { nodeInfo, reach, type NodeInfo } from './preflight.js';
 
 export interface NodeCheck {
@@ -19,9 +20,14 @@ export interface NodeCheck {
   problems: string[];
 }
 
-export async function checkCluster(ctx: Pick<Ctx, 'uid' | 'stdout'>, settings: Settings, opts: { json: boolean }): Promise<number> {
+export async function checkCluster(
+  ctx: Pick<Ctx, 'uid' | 'files' | 'stdout' | 'stderr'>,
+  settings: Settings,
+  opts: { json: boolean },
+): Promise<number> {
+  warnControl(ctx, controlSetup(ctx, settings));
   const cookie = readCookie(settings, ctx.uid);
-  const session = await openSession(buildSessionLaunch(settings, ctx.uid), { old: cookie, new: undefined });
+  const session = await openSession(buildSessionLaunch(settings, ctx), { old: cookie, new: undefined });
   const checks: NodeCheck[] = [];
   try {
     const seedOk = await reach(session, settings.node, 'old');

@@ -8,7 +8,7 @@ import { buildSessionLaunch, openSession } from './session.js';
 import { reach } from './preflight.js';
 
 export async function finalizeRotation(
-  ctx: Pick<Ctx, 'uid' | 'stdout' | 'stderr'>,
+  ctx: Pick<Ctx, 'uid' | 'files' | 'stdout' | 'stderr'>,
   settings: Settings,
   journal: Journal | undefined,
   path: string,
@@ -21,7 +21,7 @@ export async function finalizeRotation(
     });
   }
   // The rotation is complete, so COOKIE_FILE holds the new cookie, which every node accepts.
-  const session = await openSession(buildSessionLaunch(settings, ctx.uid), { old: readCookie(settings, ctx.uid), new: undefined });
+  const session = await openSession(buildSessionLaunch(settings, ctx), { old: readCookie(settings, ctx.uid), new: undefined });
   const removed: string[] = [];
   const failed: string[] = [];
   try {

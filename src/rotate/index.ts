@@ -14,6 +14,7 @@ import { cookieOwner } from '../cookie/store.js';
 import { describeStep, nodeFiles, rotationIdAt, stepId, type NodeFiles } from './plan.js';
 import { ensureStateDir, journalPath, readJournal, stateDir, takeLock, writeJournal, type Journal } from './journal.js';
 import { buildSessionLaunch, openSession, type Session } from './session.js';
+import { controlSetup, warnControl } from '../erl/controlSetup.js';
 import { discover, plainTcpHosts, reach, type Discovery } from './preflight.js';
 import { journalSteps, runSteps } from './orchestrate.js';
 import { gatherEvidence } from './verify.js';
@@ -32,7 +33,7 @@ export interface RotateOptions {
   finalize: boolean;
 }
 
-type RotateCtx = Pick<Ctx, 'env' | 'uid' | 'stdout' | 'stderr' | 'now'>;
+type RotateCtx = Pick<Ctx, 'env' | 'uid' | 'files' | 'stdout' | 'stderr' | 'now'>;
 
 /** ejctl itself, as each node runs it on its own host to write its cookie file. */
 export const EJCTL_JS = fileURLToPath(new URL('../../bin/ejctl.js', import.meta.url));
@@ -40,6 +41,7 @@ export const EJCTL_JS = fileURLToPath(new URL('../../bin/ejctl.js', import.meta.
 export async function runRotate(ctx: RotateCtx, settings: Settings, opts: RotateOptions): Promise<number> {
   if ([opts.resume, opts.finalize, opts.dryRun].filter(Boolean).length > 1)
     throw usageError('--resume, --finalize and --dry-run exclude each other');
+  warnControl(ctx, controlSetup(ctx, settings));
   if (opts.dryRun) return dryRun(ctx, settings, opts);
   const dir = stateDir(ctx);
   ensureStateDir(dir, ctx.uid);
@@ -77,7 +79,7 @@ export async function runRotate(ctx: RotateCtx, settings: Settings, opts: Rotate
 /** Preflight with a fresh new cookie; returns the journal of the rotation, not yet started. */
 async function prepare(ctx: RotateCtx, settings: Settings, opts: RotateOptions): Promise<Journal> {
   const cookies = { old: readCookie(settings, ctx.uid), new: generateCookie() };
-  const session = await openSession(buildSessionLaunch(settings, ctx.uid), cookies);
+  const session = await openSession(buildSessionLaunch(settings, ctx), cookies);
   try {
     const d = await discover(session, settings.node, opts.skipDown);
     confirmNetwork(ctx, d, settings, opts.yes);
@@ -130,7 +132,7 @@ async function execute(
   journal.steps = journalSteps(journal).map(stepId);
   journal.state = 'running';
   writeJournal(path, journal);
-  const plan = buildSessionLaunch(settings, ctx.uid);
+  const plan = buildSessionLaunch(settings, ctx);
   const session = await openSession(plan, cookies);
   try {
     await connectAll(ctx, session, journal, resuming);

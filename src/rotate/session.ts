@@ -6,14 +6,12 @@
  */
 import { hexField } from '../erl/controlScript.js';
 import { createInterface } from 'node:readline';
-import { existsSync } from 'node:fs';
 import type { Settings } from '../config/settings.js';
 import type { LaunchPlan } from '../run/plan.js';
 import { buildControlLaunch } from '../erl/controlLaunch.js';
-import { inetrcPath } from '../erl/erlArgs.js';
-import { readTextIfPresent } from '../system/files.js';
+import { controlSetup } from '../erl/controlSetup.js';
+import type { Ctx } from '../context.js';
 import { startSession } from '../run/session.js';
-import { chooseRunAs } from '../runAs.js';
 import { EjctlError, Exit } from '../errors.js';
 import { SESSION_SCRIPT } from './sessionScript.js';
 
@@ -27,15 +25,9 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export function buildSessionLaunch(s: Settings, uid: number): LaunchPlan {
-  const plan = buildControlLaunch(s, {
-    args: [],
-    cookie: undefined,
-    runAs: chooseRunAs(s, { uid }),
-    vmArgsText: readTextIfPresent(s.vmArgs),
-    inetrcExists: existsSync(inetrcPath(s)),
-    script: SESSION_SCRIPT,
-  });
+/** The session's control node; its warnings are printed once by the command (warnControl). */
+export function buildSessionLaunch(s: Settings, ctx: Pick<Ctx, 'uid' | 'files'>): LaunchPlan {
+  const plan = buildControlLaunch(s, { ...controlSetup(ctx, s), args: [], cookie: undefined, script: SESSION_SCRIPT });
   return {
     ...plan,
     stdin: { kind: 'secret', data: '', redacted: 'request lines; the old and new cookies once, hex-encoded (not shown)' },

@@ -93,6 +93,38 @@ describe('-setcookie on a command line', () => {
   });
 });
 
+describe('options that run code in control nodes', () => {
+  it('control-node-code-options: ERL_OPTIONS -eval is high without INSTALLUSER, low with it; goes away when removed', async () => {
+    setCfg(`INSTALLUSER=\nERL_OPTIONS='+K true -eval os:cmd("id") -pa /opt/x -proto_dist inet_tcp'\n`);
+    try {
+      const run = await auditJson(f.cfgPath);
+      const found = expectFinding(run, 'control-node-code-options');
+      expect(found.evidence).toBe(`ERL_OPTIONS (${f.cfgPath}:${extraLine() + 1}) holds -eval, -pa`);
+      expect(found.severity).toBe('high');
+      expect(run.stdout).not.toContain('os:cmd');
+      setCfg(`ERL_OPTIONS='-s mymodule'\n`);
+      expect(expectFinding(await auditJson(f.cfgPath), 'control-node-code-options').severity).toBe('low');
+      setCfg(`ERL_OPTIONS='+K true -proto_dist inet_tcp -kernel net_ticktime 20'\n`);
+      expectNoFinding(await auditJson(f.cfgPath), 'control-node-code-options');
+    } finally {
+      setCfg('');
+    }
+  });
+
+  it('in vm.args: names the flags and their lines', async () => {
+    const vmArgs = join(f.dir, 'vm.args');
+    writeFileMode(vmArgs, `+P 250000\n# -eval commented out\n-env ERL_LIBS /tmp/x\n-kernel logger []\n`, 0o600);
+    try {
+      const found = expectFinding(await auditJson(f.cfgPath), 'control-node-code-options', vmArgs);
+      expect(found.evidence).toBe(`${vmArgs} holds -env (line 3), -kernel logger (line 4)`);
+      writeFileSync(vmArgs, `+P 250000\n# -eval commented out\n`);
+      expectNoFinding(await auditJson(f.cfgPath), 'control-node-code-options');
+    } finally {
+      rmSync(vmArgs);
+    }
+  });
+});
+
 describe('ejabberd.yml', () => {
   for (const level of ['debug', '5', '"debug"']) {
     it(`loglevel-debug: appears for loglevel: ${level}, goes away for info`, async () => {

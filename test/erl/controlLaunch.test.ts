@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCtlConfig } from '../../src/config/cfgParse.js';
 import { resolveSettings } from '../../src/config/settings.js';
-import { buildControlLaunch } from '../../src/erl/controlLaunch.js';
+import { buildControlLaunch, controlWarnings } from '../../src/erl/controlLaunch.js';
 import { CONTROL_SCRIPT, encodeRequest } from '../../src/erl/controlScript.js';
 import { describePlan } from '../../src/run/plan.js';
 import { EjctlError } from '../../src/errors.js';
@@ -80,16 +80,38 @@ describe('buildControlLaunch', () => {
     expect(encodeRequest({ cookie: 'ab', node: 'n@h', timeoutMs: 'infinity', args: ['', 'é'] })).toBe('x6162 x6e4068 infinity x xc3a9\n');
   });
 
-  it('carries the distribution settings of the cfg', () => {
+  it('carries the distribution settings of the cfg, and only those of ERL_OPTIONS and vm.args', () => {
     const p = plan(
-      'FIREWALL_WINDOW=4370-4379\nINET_DIST_INTERFACE=127.0.0.1\nERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0"',
+      'FIREWALL_WINDOW=4370-4379\nINET_DIST_INTERFACE=127.0.0.1\nERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0 -kernel net_ticktime 20"',
       ['status'],
-      '+P 1000\n',
+      '+P 1000\n-proto_dist inet_tls\n-eval halt()\n',
     );
     expect(p.args).toEqual(expect.arrayContaining(['-kernel', 'inet_dist_listen_min', '4370', 'inet_dist_listen_max', '4379']));
-    expect(p.args.join(' ')).toContain('-kernel inet_dist_use_interface {127,0,0,1}');
-    expect(p.args.join(' ')).toContain('-env ERL_CRASH_DUMP_BYTES 0');
-    expect(p.args.join(' ')).toContain('-args_file /etc/ejabberd/vm.args');
+    const line = p.args.join(' ');
+    expect(line).toContain('-kernel net_ticktime 20 -kernel inet_dist_listen_min');
+    expect(line).toContain('-kernel inet_dist_use_interface {127,0,0,1} -proto_dist inet_tls -start_epmd false -eval');
+    for (const left of ['-env', 'ERL_CRASH_DUMP_BYTES 0', '+P', '-args_file', 'halt()']) expect(line).not.toContain(left);
+  });
+
+  it('names what it leaves out and where it came from, never a value', () => {
+    const s = settings('ERL_OPTIONS="+K true -eval os:cmd(\\"id\\") -kernel logger x"');
+    expect(controlWarnings(s, '-pa /opt/x\n', true)).toEqual([
+      'ejctl: warning: ERL_OPTIONS (/cfg:1): control nodes leave out +K, -eval, -kernel logger; they take only the distribution settings (see docs/security.md)',
+      'ejctl: warning: /etc/ejabberd/vm.args: control nodes leave out -pa (line 1); they take only the distribution settings (see docs/security.md)',
+      "ejctl: warning: /etc/ejabberd/inetrc is not readable by the control node's user: it resolves host names without it",
+    ]);
+    expect(controlWarnings(settings('ERL_OPTIONS="-kernel inet_dist_listen_min 1 -start_epmd false"'), undefined)).toEqual([]);
+  });
+
+  it('an account other than INSTALLUSER gets / as cwd and HOME, not the spool', () => {
+    const p = buildControlLaunch(settings('INSTALLUSER='), {
+      args: ['status'],
+      cookie: COOKIE,
+      runAs: { name: 'nobody', uid: 65534, gid: 65534 },
+      vmArgsText: undefined,
+      inetrcExists: false,
+    });
+    expect([p.user, p.cwd, p.env.HOME]).toEqual([{ name: 'nobody', uid: 65534, gid: 65534 }, '/', '/']);
   });
 
   it('uses the IPv6 carrier for an IPv6 interface', () => {

@@ -218,7 +218,7 @@ async function waitGone(n: TestNode): Promise<void> {
 async function openEstablished(cookie: string): Promise<Session> {
   const ctx = processCtx();
   const s = loadSettings(ctx, { ctlConfig: nodes[0]!.cfgPath }).settings;
-  const session = await openSession(buildSessionLaunch(s, ctx.uid), { old: cookie, new: undefined });
+  const session = await openSession(buildSessionLaunch(s, ctx), { old: cookie, new: undefined });
   for (const n of nodes) {
     await session.call('use', n.node, 'old');
     expect((await session.call('connect', n.node)).ok).toBe(true);

@@ -9,7 +9,8 @@ import { describePlan } from '../../run/plan.js';
 import { runPlan } from '../../run/runner.js';
 import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
 import { Exit, usageError } from '../../errors.js';
-import { exitCodeOf, launchFiles } from './launch.js';
+import { exitCodeOf } from './launch.js';
+import { controlSetup, warnControl } from '../../erl/controlSetup.js';
 import { parseLifecycleOptions } from './options.js';
 import { PING_SCRIPT } from './scripts.js';
 
@@ -23,7 +24,9 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
   // The -sname/-name choice follows the pinged node, as in ejabberdctl.
   const target = { ...s, node: peer, nodeName: peerName };
   const runAs = chooseRunAs(s, ctx);
-  const request = { args: [], runAs, ...launchFiles(s), script: PING_SCRIPT };
+  const setup = controlSetup(ctx, s);
+  warnControl(ctx, setup);
+  const request = { args: [], ...setup, script: PING_SCRIPT };
   if (opts.dryRun) {
     ctx.stdout.write(describePlan(buildControlLaunch(target, { ...request, cookie: undefined })));
     return Exit.ok;

@@ -15,7 +15,8 @@ import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
 import { epmdNames, epmdPort } from '../../system/epmd.js';
 import { Exit } from '../../errors.js';
 import { portOpen } from '../../diagnose.js';
-import { exitCodeOf, launchFiles } from './launch.js';
+import { exitCodeOf } from './launch.js';
+import { controlSetup, warnControl } from '../../erl/controlSetup.js';
 import { parseLifecycleOptions } from './options.js';
 import { findBeams } from '../../system/procs.js';
 import { STARTED_SCRIPT } from './scripts.js';
@@ -27,7 +28,9 @@ export async function started(ctx: Ctx, opts: GlobalOptions): Promise<number> {
   if (o.done !== undefined) return o.done;
   const s = settingsFor(ctx, opts);
   const runAs = chooseRunAs(s, ctx);
-  const request = { args: [], runAs, ...launchFiles(s), script: STARTED_SCRIPT, timeoutMs: o.timeout * 1000 };
+  const setup = controlSetup(ctx, s);
+  warnControl(ctx, setup);
+  const request = { args: [], ...setup, script: STARTED_SCRIPT, timeoutMs: o.timeout * 1000 };
   if (opts.dryRun) {
     ctx.stdout.write(describePlan(buildControlLaunch(s, { ...request, cookie: undefined })));
     return Exit.ok;
