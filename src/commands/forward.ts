@@ -28,7 +28,7 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
         ? `transport: native (ejctl speaks Erlang distribution itself: no process is started; the erl plan below is the fallback for nodes older than OTP 23)\n`
         : 'transport: erl\n',
     );
-    ctx.stdout.write((await erl()).describeControlPlan(s, { args, cookie: undefined, runAs, vmArgsText, inetrcExists }));
+    ctx.stdout.write((await erl()).describeControlPlan(ctx, s, { args, cookie: undefined, runAs, vmArgsText, inetrcExists }));
     return Exit.ok;
   }
   const cookie = readCookie(s, ctx.uid);

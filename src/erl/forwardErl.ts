@@ -2,13 +2,23 @@
 import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
 import { EjctlError, Exit } from '../errors.js';
-import { describePlan } from '../run/plan.js';
+import { describePlan, type LaunchPlan } from '../run/plan.js';
 import { describeOutcome, runPlan } from '../run/runner.js';
 import { diagnoseUnreachable } from '../diagnose.js';
 import { buildControlLaunch, type ControlRequest } from './controlLaunch.js';
 
-export async function forwardErl(ctx: Pick<Ctx, 'stderr' | 'env'>, s: Settings, req: ControlRequest): Promise<number> {
-  const outcome = await runPlan(buildControlLaunch(s, req));
+/**
+ * On a terminal the control node gets a pseudo-terminal of its own with the same window size,
+ * so ejabberd formats what it prints (`help`) as it would for that terminal; never ejctl's own
+ * terminal (src/run/plan.ts). Otherwise pipes.
+ */
+function forwardPlan(ctx: Pick<Ctx, 'stdout'>, s: Settings, req: ControlRequest): LaunchPlan {
+  const plan = buildControlLaunch(s, req);
+  return ctx.stdout.isTTY === true ? { ...plan, pty: 'output' } : plan;
+}
+
+export async function forwardErl(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env'>, s: Settings, req: ControlRequest): Promise<number> {
+  const outcome = await runPlan(forwardPlan(ctx, s, req));
   if (outcome.kind !== 'exited') {
     throw new EjctlError(`the Erlang control node ${describeOutcome(outcome)}`, Exit.unreachable);
   }
@@ -17,6 +27,6 @@ export async function forwardErl(ctx: Pick<Ctx, 'stderr' | 'env'>, s: Settings, 
 }
 
 /** What --dry-run prints for a forwarded command: the erl plan, cookie and arguments redacted. */
-export function describeControlPlan(s: Settings, req: ControlRequest): string {
-  return describePlan(buildControlLaunch(s, req));
+export function describeControlPlan(ctx: Pick<Ctx, 'stdout'>, s: Settings, req: ControlRequest): string {
+  return describePlan(forwardPlan(ctx, s, req));
 }
