@@ -74,6 +74,24 @@ export function sessionOf(pid: number): { session: number; ttyNr: number } {
   return { session: Number(fields[3]), ttyNr: Number(fields[4]) };
 }
 
+/** Every process below `pid`, from the parent ids in /proc/PID/stat. */
+export function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const p of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      parent.set(Number(p), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  const below = (p: number): boolean => {
+    const up = parent.get(p);
+    return up === pid || (up !== undefined && up > 1 && below(up));
+  };
+  return [...parent.keys()].filter(below);
+}
+
 /** What a process's descriptors point at (fd number -> link), for the terminals it holds. */
 export function fdLinks(pid: number): Record<string, string> {
   const links: Record<string, string> = {};

@@ -35,6 +35,15 @@ describe('debug: a remote shell in a pseudo-terminal', () => {
     expect((await n.ctl(['status'])).exitCode).toBe(0);
   });
 
+  it('fed from a pipe (no terminal), reads it through a pipe and ends at its end', async () => {
+    // Without a terminal erl runs its plain shell (and ignores -remsh), as it did when ejctl
+    // handed it a pipe directly; what matters here is that ejctl relays and does not hang.
+    const r = await n.ctl(['debug'], { input: '1 + 41.\n', env: { EJABBERD_BYPASS_WARNINGS: 'true' } });
+    expect(r.stdout).toContain('1> 42\n');
+    expect(r.exitCode).toBe(0);
+    expect(remoteShells(n.node)).toEqual([]);
+  });
+
   it('EJABBERD_BYPASS_WARNINGS=true skips the warning', async () => {
     const pty = ptyEjctl(['-c', n.cfgPath, 'debug'], { EJABBERD_BYPASS_WARNINGS: 'true' });
     await pty.waitFor(`(${n.node})1> `);
