@@ -1,4 +1,5 @@
 /** Forwarding a command through a throw-away Erlang control node (the erl transport). */
+import { constants } from 'node:os';
 import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
 import { EjctlError, Exit } from '../errors.js';
@@ -6,6 +7,8 @@ import { describePlan, type LaunchPlan } from '../run/plan.js';
 import { describeOutcome, runPlan } from '../run/runner.js';
 import { diagnoseUnreachable } from '../diagnose.js';
 import { buildControlLaunch, type ControlRequest } from './controlLaunch.js';
+
+const INTERRUPTS = new Set(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT']);
 
 /**
  * On a terminal the control node gets a pseudo-terminal of its own with the same window size,
@@ -19,6 +22,8 @@ function forwardPlan(ctx: Pick<Ctx, 'stdout'>, s: Settings, req: ControlRequest)
 
 export async function forwardErl(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env'>, s: Settings, req: ControlRequest): Promise<number> {
   const outcome = await runPlan(forwardPlan(ctx, s, req));
+  // Interrupted (Ctrl-C, SIGTERM): ejctl stopped the control node; exit as a shell reports it.
+  if (outcome.kind === 'killed' && INTERRUPTS.has(outcome.signal)) return 128 + (constants.signals[outcome.signal as NodeJS.Signals] ?? 0);
   if (outcome.kind !== 'exited') {
     throw new EjctlError(`the Erlang control node ${describeOutcome(outcome)}`, Exit.unreachable);
   }

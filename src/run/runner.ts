@@ -10,6 +10,7 @@
  * with TIOCSTI once ejctl is gone (docs/security.md, Terminals).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import type { LaunchPlan } from './plan.js';
 import { runOnPty } from './pty.js';
 import { relaySignals, type SignalRelay } from './signals.js';
@@ -33,7 +34,9 @@ export interface RunOptions {
 }
 
 export async function runPlan(plan: LaunchPlan, opts: RunOptions = {}): Promise<Outcome> {
-  if (plan.pty) return runOnPty(plan, opts.forwardSignals);
+  // A shell fed from a pipe or a file (a script) gets it through a pipe: without a terminal its
+  // VM reads input line by line and ends at end of file, as it did before.
+  if (plan.pty === 'output' || (plan.pty === 'interactive' && process.stdin.isTTY === true)) return runOnPty(plan, opts.forwardSignals);
   // A child inherits ejctl's umask; set it only for the (synchronous) spawn.
   const previousUmask = plan.umask === undefined ? undefined : process.umask(plan.umask);
   let child: ChildProcess;
@@ -42,7 +45,7 @@ export async function runPlan(plan: LaunchPlan, opts: RunOptions = {}): Promise<
       env: { ...process.env, ...plan.env },
       cwd: plan.cwd,
       ...(plan.user ? { uid: plan.user.uid, gid: plan.user.gid } : {}),
-      stdio: [plan.stdin.kind === 'secret' ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      stdio: [plan.stdin.kind === 'ignore' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       // setsid: no controlling terminal, and terminal signals reach ejctl only.
       detached: true,
       ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
@@ -53,13 +56,25 @@ export async function runPlan(plan: LaunchPlan, opts: RunOptions = {}): Promise<
     if (previousUmask !== undefined) process.umask(previousUmask);
   }
   if (plan.stdin.kind === 'secret') child.stdin?.on('error', () => {}).end(plan.stdin.data);
+  const stopInput = plan.stdin.kind === 'terminal' && child.stdin ? relayInput(child.stdin) : () => {};
   const relay = relaySignals(opts.forwardSignals, (signal) => child.kill(signal));
   try {
     const outcome = await waitForChild(child, plan);
     return relay.outcome(outcome);
   } finally {
     relay.stop();
+    stopInput();
   }
+}
+
+/** ejctl's stdin (not a terminal) to the child's, until the child ends. */
+function relayInput(to: Writable): () => void {
+  to.on('error', () => {});
+  process.stdin.pipe(to);
+  return () => {
+    process.stdin.unpipe(to);
+    process.stdin.pause();
+  };
 }
 
 /** Relays or collects the child's output and classifies how it ended, once. */
