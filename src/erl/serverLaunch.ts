@@ -107,12 +107,12 @@ export function buildServerLaunch(s: Settings, req: ServerRequest): LaunchPlan {
     env: serverEnv(s, req),
     cwd: s.spoolDir,
     ...(req.runAs ? { user: req.runAs } : {}),
-    stdin: { kind: req.mode === 'live' ? 'inherit' : 'ignore' },
+    stdin: { kind: req.mode === 'live' ? 'terminal' : 'ignore' },
     stdout: 'inherit',
     stderr: 'inherit',
     umask: SERVER_UMASK,
-    // An attached node gets Ctrl-C from ejctl only (as a clean stop), not from the terminal too.
-    ...(req.mode === 'foreground' || req.mode === 'foreground-quiet' ? { newSession: true } : {}),
+    // The live shell gets a terminal of its own; the other modes pipes (src/run/plan.ts).
+    ...(req.mode === 'live' ? { pty: 'interactive' as const } : {}),
   };
 }
 

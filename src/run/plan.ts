@@ -2,7 +2,10 @@
 
 export type StdinPlan =
   /** Bytes written to the child's stdin, then closed. `redacted` is what --dry-run shows instead. */
-  { kind: 'secret'; data: string; redacted: string } | { kind: 'inherit' } | { kind: 'ignore' };
+  | { kind: 'secret'; data: string; redacted: string }
+  /** The user's keystrokes, relayed by ejctl: only with `pty: 'interactive'`. */
+  | { kind: 'terminal' }
+  | { kind: 'ignore' };
 
 export interface LaunchPlan {
   /** Absolute path of the program. */
@@ -14,13 +17,18 @@ export interface LaunchPlan {
   /** Run as this user (uid, gid; supplementary groups dropped). */
   user?: { name: string; uid: number; gid: number };
   stdin: StdinPlan;
-  /** 'inherit' streams to ejctl's stdout; 'pipe' captures it. */
+  /** 'inherit': ejctl relays it to its own stdout as it comes; 'pipe' captures it. */
   stdout: 'inherit' | 'pipe';
   stderr: 'inherit' | 'pipe';
-  /** Start the child in its own process group and do not wait for it. */
-  detached?: boolean;
-  /** Start the child in a new session (setsid): terminal signals reach ejctl only; ejctl still waits. */
-  newSession?: boolean;
+  /**
+   * Every child runs in a new session and never gets a descriptor of ejctl's terminal, which a
+   * process of another user could use to type into the caller's shell (TIOCSTI). Without `pty`
+   * its stdio are pipes ejctl relays. With it, it runs on a pseudo-terminal of its own, ejctl
+   * relaying output and window size: 'interactive' also relays the user's keystrokes (ejctl's
+   * terminal in raw mode; stdin `terminal`); 'output' takes its stdin from the plan, written with
+   * echo off (a control node formatting for ejctl's terminal).
+   */
+  pty?: 'interactive' | 'output';
   /** The child's umask (inherited from ejctl, set only around the spawn). */
   umask?: number;
 }
@@ -34,6 +42,7 @@ export function describePlan(plan: LaunchPlan): string {
     `user: ${plan.user ? `${plan.user.name} (uid ${plan.user.uid}, gid ${plan.user.gid}, no supplementary groups)` : 'current user'}`,
     `environment (set by ejctl): ${Object.keys(plan.env).sort().join(' ') || '(none)'}`,
     `stdin: ${plan.stdin.kind === 'secret' ? plan.stdin.redacted : plan.stdin.kind}`,
+    `terminal: ${plan.pty ? `a pseudo-terminal of its own, in a new session (${plan.pty === 'interactive' ? 'keystrokes, ' : ''}output and window size relayed)` : 'none: a new session, stdio through pipes'}`,
     ...(plan.umask === undefined ? [] : [`umask: 0${plan.umask.toString(8)}`]),
   ];
   return lines.join('\n') + '\n';

@@ -3,9 +3,17 @@
  * Built on node:child_process rather than execa: loading execa costs about 74 ms here, more
  * than half of what a whole forwarded command may take (see README, Benchmarks). execa is kept
  * for long-lived sessions (src/run/session.ts), where its stream API pays off.
+ *
+ * No child ever gets ejctl's terminal: each runs in a new session (setsid) with pipes that ejctl
+ * relays, or on a pseudo-terminal of its own (src/run/pty.ts). A process of the node user that
+ * shared the caller's terminal as its controlling terminal could type into the caller's shell
+ * with TIOCSTI once ejctl is gone (docs/security.md, Terminals).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import type { LaunchPlan } from './plan.js';
+import { runOnPty } from './pty.js';
+import { relaySignals, type SignalRelay } from './signals.js';
 
 export type Outcome =
   | { kind: 'exited'; code: number; stdout: string; stderr: string }
@@ -17,19 +25,18 @@ export interface RunOptions {
   /** Kill the child after this many milliseconds. */
   timeoutMs?: number;
   /**
-   * Signals ejctl receives are passed on to the child (attached `foreground`): `true` passes
-   * each as it is; a map passes each as the signal it names (e.g. SIGINT as SIGTERM).
+   * What SIGINT, SIGTERM, SIGHUP (and SIGQUIT) sent to ejctl do. By default ejctl stops the
+   * child (SIGTERM) and reports the signal it got, as if it had killed them both. `true` passes
+   * each on as it is; a map passes each as the signal it names (e.g. SIGINT as SIGTERM); either
+   * way the outcome is the child's own.
    */
-  forwardSignals?: boolean | Partial<Record<ForwardedSignal, NodeJS.Signals>>;
-  /** ejctl survives Ctrl-C and Ctrl-\ while the child (an interactive shell on the same terminal) gets them. */
-  ignoreTerminalSignals?: boolean;
+  forwardSignals?: SignalRelay;
 }
 
-const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-type ForwardedSignal = (typeof FORWARDED)[number];
-const TERMINAL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
-
 export async function runPlan(plan: LaunchPlan, opts: RunOptions = {}): Promise<Outcome> {
+  // A shell fed from a pipe or a file (a script) gets it through a pipe: without a terminal its
+  // VM reads input line by line and ends at end of file, as it did before.
+  if (plan.pty === 'output' || (plan.pty === 'interactive' && process.stdin.isTTY === true)) return runOnPty(plan, opts.forwardSignals);
   // A child inherits ejctl's umask; set it only for the (synchronous) spawn.
   const previousUmask = plan.umask === undefined ? undefined : process.umask(plan.umask);
   let child: ChildProcess;
@@ -38,8 +45,9 @@ export async function runPlan(plan: LaunchPlan, opts: RunOptions = {}): Promise<
       env: { ...process.env, ...plan.env },
       cwd: plan.cwd,
       ...(plan.user ? { uid: plan.user.uid, gid: plan.user.gid } : {}),
-      stdio: [plan.stdin.kind === 'secret' ? 'pipe' : plan.stdin.kind, plan.stdout, plan.stderr],
-      detached: (plan.detached ?? false) || (plan.newSession ?? false),
+      stdio: [plan.stdin.kind === 'ignore' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      // setsid: no controlling terminal, and terminal signals reach ejctl only.
+      detached: true,
       ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
     });
   } catch (err) {
@@ -48,30 +56,37 @@ export async function runPlan(plan: LaunchPlan, opts: RunOptions = {}): Promise<
     if (previousUmask !== undefined) process.umask(previousUmask);
   }
   if (plan.stdin.kind === 'secret') child.stdin?.on('error', () => {}).end(plan.stdin.data);
-  const map = typeof opts.forwardSignals === 'object' ? opts.forwardSignals : {};
-  const onSignal = (signal: NodeJS.Signals) => child.kill(map[signal as ForwardedSignal] ?? signal);
-  const signals: NodeJS.Signals[] = opts.forwardSignals ? [...FORWARDED] : [];
-  const ignore = () => {};
-  const ignored = opts.ignoreTerminalSignals ? TERMINAL_SIGNALS.filter((s) => !signals.includes(s)) : [];
-  signals.forEach((s) => process.on(s, onSignal));
-  ignored.forEach((s) => process.on(s, ignore));
+  const stopInput = plan.stdin.kind === 'terminal' && child.stdin ? relayInput(child.stdin) : () => {};
+  const relay = relaySignals(opts.forwardSignals, (signal) => child.kill(signal));
   try {
-    return await waitForChild(child, plan.file);
+    const outcome = await waitForChild(child, plan);
+    return relay.outcome(outcome);
   } finally {
-    signals.forEach((s) => process.off(s, onSignal));
-    ignored.forEach((s) => process.off(s, ignore));
+    relay.stop();
+    stopInput();
   }
 }
 
-/** Collects piped output and classifies how the child ended, once. */
-function waitForChild(child: ChildProcess, file: string): Promise<Outcome> {
+/** ejctl's stdin (not a terminal) to the child's, until the child ends. */
+function relayInput(to: Writable): () => void {
+  to.on('error', () => {});
+  process.stdin.pipe(to);
+  return () => {
+    process.stdin.unpipe(to);
+    process.stdin.pause();
+  };
+}
+
+/** Relays or collects the child's output and classifies how it ended, once. */
+function waitForChild(child: ChildProcess, plan: LaunchPlan): Promise<Outcome> {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  child.stdout?.on('data', (c: Buffer) => out.push(c));
-  child.stderr?.on('data', (c: Buffer) => err.push(c));
+  // Writes to a terminal, a pipe or a file are synchronous on Linux: nothing is left behind.
+  child.stdout?.on('data', (c: Buffer) => (plan.stdout === 'inherit' ? process.stdout.write(c) : out.push(c)));
+  child.stderr?.on('data', (c: Buffer) => (plan.stderr === 'inherit' ? process.stderr.write(c) : err.push(c)));
   return new Promise((resolve) => {
     child.on('error', (e: NodeJS.ErrnoException) => {
-      resolve(e.code === 'ENOENT' ? { kind: 'not-found', file } : { kind: 'failed', message: e.message });
+      resolve(e.code === 'ENOENT' ? { kind: 'not-found', file: plan.file } : { kind: 'failed', message: e.message });
     });
     child.on('close', (code, signal) => {
       const stdout = Buffer.concat(out).toString('utf8');

@@ -4,18 +4,26 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { EJCTL, epmdPort } from '../helpers/env.js';
 
 export interface PtySession {
+  /** The pid of the program run in the terminal (ejctl, or the shell). */
+  pid: number;
   /** Everything the terminal showed so far, without carriage returns. */
   text(): string;
   write(data: string): void;
   /** Resolves once the screen text matches, after `from` characters; rejects after timeoutMs. */
   waitFor(pattern: RegExp | string, timeoutMs?: number, from?: number): Promise<number>;
+  resize(cols: number, rows: number): void;
   exited: Promise<{ exitCode: number; signal?: number }>;
   kill(): void;
 }
 
 export function ptyEjctl(args: string[], env: Record<string, string> = {}): PtySession {
+  return ptyRun(process.execPath, [EJCTL, ...args], env);
+}
+
+/** Any program in a new pseudo-terminal of 160x50 (e.g. a shell that then runs ejctl). */
+export function ptyRun(file: string, args: string[], env: Record<string, string> = {}): PtySession {
   let out = '';
-  const pty: IPty = spawn(process.execPath, [EJCTL, ...args], {
+  const pty: IPty = spawn(file, args, {
     name: 'xterm',
     cols: 160,
     rows: 50,
@@ -24,6 +32,7 @@ export function ptyEjctl(args: string[], env: Record<string, string> = {}): PtyS
   pty.onData((d) => (out += d.replace(/\r/g, '')));
   const exited = new Promise<{ exitCode: number; signal?: number }>((resolve) => pty.onExit(resolve));
   return {
+    pid: pty.pid,
     text: () => out,
     write: (data) => pty.write(data),
     waitFor: async (pattern, timeoutMs = 30_000, from = 0) => {
@@ -36,9 +45,71 @@ export function ptyEjctl(args: string[], env: Record<string, string> = {}): PtyS
         await new Promise((r) => setTimeout(r, 100));
       }
     },
+    resize: (cols, rows) => pty.resize(cols, rows),
     exited,
     kill: () => pty.kill(),
   };
+}
+
+/** VMs started with `-remsh NODE` (debug's remote shells). */
+export function remoteShells(node: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+        return argv.some((w, i) => w === node && argv[i - 1] === '-remsh');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Session id and controlling terminal (tty_nr, 0 for none) of a process, from /proc/PID/stat. */
+export function sessionOf(pid: number): { session: number; ttyNr: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name in parentheses: state ppid pgrp session tty_nr ...
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { session: Number(fields[3]), ttyNr: Number(fields[4]) };
+}
+
+/** Every process below `pid`, from the parent ids in /proc/PID/stat. */
+export function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const p of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      parent.set(Number(p), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  const below = (p: number): boolean => {
+    const up = parent.get(p);
+    return up === pid || (up !== undefined && up > 1 && below(up));
+  };
+  return [...parent.keys()].filter(below);
+}
+
+/** What a process's descriptors point at (fd number -> link), for the terminals it holds. */
+export function fdLinks(pid: number): Record<string, string> {
+  const links: Record<string, string> = {};
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      links[fd] = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      /* closed meanwhile */
+    }
+  }
+  return links;
+}
+
+/** Uid, Gid and Groups lines of /proc/PID/status. */
+export function credentialsOf(pid: number): { uid: string; gid: string; groups: string } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => (new RegExp(`^${name}:[\\t ]*(.*)$`, 'm').exec(status)?.[1] ?? '').trim();
+  return { uid: field('Uid'), gid: field('Gid'), groups: field('Groups') };
 }
 
 /** pid/file entries of every process whose argv or environment holds one of the secrets. */

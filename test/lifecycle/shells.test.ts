@@ -4,26 +4,11 @@
  * process's argv and environment while the shells run, and a crash dump lands in LOGS_DIR with
  * no permission for others.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs } from '../helpers/env.js';
 import { beamPids, createTestNodeFiles, stopTestNode, type TestNode, useTestNode } from '../helpers/node.js';
-import { processesHolding, ptyEjctl } from './helpers.js';
-
-/** VMs started with `-remsh NODE`. */
-function remoteShells(node: string): number[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
-        return argv.some((w, i) => w === node && argv[i - 1] === '-remsh');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+import { processesHolding, ptyEjctl, remoteShells } from './helpers.js';
 
 describe('debug: a remote shell in a pseudo-terminal', () => {
   const n = useTestNode();
@@ -48,6 +33,15 @@ describe('debug: a remote shell in a pseudo-terminal', () => {
     expect(remoteShells(n.node)).toEqual([]);
     // Detaching leaves the node running.
     expect((await n.ctl(['status'])).exitCode).toBe(0);
+  });
+
+  it('fed from a pipe (no terminal), reads it through a pipe and ends at its end', async () => {
+    // Without a terminal erl runs its plain shell (and ignores -remsh), as it did when ejctl
+    // handed it a pipe directly; what matters here is that ejctl relays and does not hang.
+    const r = await n.ctl(['debug'], { input: '1 + 41.\n', env: { EJABBERD_BYPASS_WARNINGS: 'true' } });
+    expect(r.stdout).toContain('1> 42\n');
+    expect(r.exitCode).toBe(0);
+    expect(remoteShells(n.node)).toEqual([]);
   });
 
   it('EJABBERD_BYPASS_WARNINGS=true skips the warning', async () => {

@@ -111,8 +111,11 @@ describe('buildServerLaunch', () => {
     expect(plan(s, 'foreground').args.slice(-3)).toEqual(['-s', 'ejabberd', '-noinput']);
     expect(plan(s, 'foreground-quiet').args.slice(-4)).toEqual(['-noinput', '-ejabberd', 'quiet', 'true']);
     expect(plan(s, 'live').args.at(-1)).toBe('ejabberd');
-    expect(plan(s, 'live').stdin.kind).toBe('inherit');
-    expect(plan(s, 'foreground').newSession).toBe(true);
+    expect(plan(s, 'live').stdin.kind).toBe('terminal');
+    // Only the live shell gets a terminal, and one of its own; the others pipes (src/run/plan.ts).
+    expect(plan(s, 'live').pty).toBe('interactive');
+    expect(plan(s, 'foreground').pty).toBeUndefined();
+    expect(plan(s, 'start').pty).toBeUndefined();
   });
 
   it('runs as INSTALLUSER with HOME at the cookie, umask 027, and the crash dump in LOGS_DIR', () => {

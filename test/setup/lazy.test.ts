@@ -62,9 +62,10 @@ async function whatRuns(args: string[]): Promise<{ scripts: string[]; ran: Set<s
 
 const wizard = (m: string) => m.startsWith('src/setup/') || m === 'src/commands/setup.ts';
 const inquirer = (url: string) => url.includes('/node_modules/@inquirer/');
+const nodePty = (url: string) => url.includes('/node_modules/@lydell/node-pty');
 
 describe('what a command runs', () => {
-  it('ejctl status runs neither the setup wizard nor Inquirer', async () => {
+  it('ejctl status runs neither the setup wizard nor Inquirer, nor loads node-pty', async () => {
     const node = await createTestNodeFiles();
     const { scripts, ran, exitCode } = await whatRuns(['-c', node.cfgPath, 'status']);
     expect(exitCode).toBe(3); // nodedown: the node was never started, the command really ran
@@ -73,6 +74,8 @@ describe('what a command runs', () => {
     expect(ran).toContain('src/native/forward.ts');
     expect([...ran].filter(wizard)).toEqual([]);
     expect(scripts.filter(inquirer)).toEqual([]);
+    expect(scripts.filter(nodePty)).toEqual([]);
+    expect(ran).not.toContain('src/run/pty.ts');
   });
 
   it('ejctl setup with every answer given runs the wizard but does not load Inquirer', async () => {

@@ -24,15 +24,16 @@ const DESCRIPTIONS: Record<ServerMode, string> = {
 };
 
 /**
- * How ejctl waits: an attached node runs in its own session, so Ctrl-C reaches ejctl only and
- * is passed on as SIGTERM (ejabberd stops cleanly; SIGINT would end the VM at once); a live
- * shell shares the terminal, so ejctl just survives the Ctrl-C meant for the shell.
+ * How ejctl waits: every node runs in its own session, so Ctrl-C reaches ejctl only; for an
+ * attached node it is passed on as SIGTERM (ejabberd stops cleanly; SIGINT would end the VM at
+ * once). A live shell has a terminal of its own: Ctrl-C typed there reaches it as a key, and
+ * signals sent to ejctl are passed on as they are.
  */
 const RUN_OPTIONS: Record<ServerMode, RunOptions> = {
   start: {},
   foreground: { forwardSignals: { SIGINT: 'SIGTERM' } },
   'foreground-quiet': { forwardSignals: { SIGINT: 'SIGTERM' } },
-  live: { ignoreTerminalSignals: true },
+  live: { forwardSignals: true },
 };
 
 export async function launchServer(ctx: Ctx, opts: GlobalOptions, mode: ServerMode): Promise<number> {

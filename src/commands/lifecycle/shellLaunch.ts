@@ -46,9 +46,11 @@ function interactive(s: Settings, req: ShellRequest, file: string, args: string[
     env,
     cwd: s.spoolDir,
     ...(req.runAs ? { user: req.runAs } : {}),
-    stdin: { kind: 'inherit' },
+    stdin: { kind: 'terminal' },
     stdout: 'inherit',
     stderr: 'inherit',
+    // A terminal of its own, never the caller's (src/run/plan.ts).
+    pty: 'interactive',
   };
 }
 

@@ -1,4 +1,4 @@
-/** `debug`, `etop`, `iexdebug`, `iexlive`: interactive VMs on ejctl's terminal. */
+/** `debug`, `etop`, `iexdebug`, `iexlive`: interactive VMs on a terminal of their own, relayed by ejctl. */
 import { existsSync, readdirSync } from 'node:fs';
 import type { Ctx } from '../../context.js';
 import type { GlobalOptions } from '../../argv.js';
@@ -75,7 +75,7 @@ async function runShell(ctx: Ctx, opts: GlobalOptions, shell: Shell): Promise<nu
   ensureSpoolDir(s, runAs);
   if (shell.warning) showWarning(ctx, s.bypassWarnings, shell.warning);
   if (shell.server) await checkStart(s, ctx.env);
-  return exitCodeOf(await runPlan(plan, { ignoreTerminalSignals: true }), 'the Erlang shell');
+  return exitCodeOf(await runPlan(plan, { forwardSignals: true }), 'the Erlang shell');
 }
 
 export const debug = (ctx: Ctx, opts: GlobalOptions) =>
