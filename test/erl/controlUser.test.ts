@@ -108,4 +108,15 @@ describe.skipIf(!isRoot)('a cfg cannot make a control node run code as root', ()
     const ping = await n.ctl(['-c', cfg, 'ping']);
     expect([ping.exitCode, ping.stdout]).toEqual([0, 'pong\n']);
   });
+
+  it('debug and etop, which attach to the node, take no code-running option from the cfg either', async () => {
+    const { cfg } = attackCfg(`ERL_OPTIONS='-eval os:cmd("id>MARKER") -proto_dist inet_tcp'`);
+    for (const command of ['debug', 'etop']) {
+      const r = await n.ctl(['-c', cfg, '--dry-run', command]);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).not.toContain('os:cmd');
+      expect(r.stdout).toContain('"-proto_dist","inet_tcp"');
+      expect(r.stderr).toContain('control nodes leave out -eval;');
+    }
+  });
 });

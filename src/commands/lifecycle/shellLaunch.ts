@@ -6,7 +6,7 @@
  */
 import type { Settings } from '../../config/settings.js';
 import type { LaunchPlan } from '../../run/plan.js';
-import { ERL, exportedEnv, IEX, nameFlag } from '../../erl/erlArgs.js';
+import { controlDistributionArgs, ERL, exportedEnv, IEX, nameFlag } from '../../erl/erlArgs.js';
 import { cookieHome, ejabberdArgs, erlangOpts, serverEnv } from '../../erl/serverLaunch.js';
 
 export interface ShellRequest {
@@ -24,7 +24,11 @@ function clientArgs(s: Settings, req: ShellRequest): string[] {
     '-boot',
     'no_dot_erlang', // the HOME is the cookie's directory: never evaluate a .erlang there
     ...(s.erlDistPort === undefined ? ['-start_epmd', 'false'] : []),
-    ...erlangOpts(s, req.vmArgsText),
+    // A VM that attaches is a control node: of ERL_OPTIONS and vm.args it takes only the
+    // distribution settings (docs/security.md, Control nodes); the server keeps them all.
+    '+K',
+    s.poll,
+    ...controlDistributionArgs(s, req.vmArgsText).args,
     ...(s.erlDistPort === undefined ? [] : ['-dist_listen', 'false']),
   ];
 }

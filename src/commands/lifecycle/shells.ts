@@ -5,6 +5,7 @@ import type { GlobalOptions } from '../../argv.js';
 import { settingsFor } from '../../cli.js';
 import type { Settings } from '../../config/settings.js';
 import { ERL_LIBS, IEX } from '../../erl/erlArgs.js';
+import { controlWarnings } from '../../erl/controlLaunch.js';
 import { describePlan, type LaunchPlan } from '../../run/plan.js';
 import { runPlan } from '../../run/runner.js';
 import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
@@ -65,7 +66,9 @@ async function runShell(ctx: Ctx, opts: GlobalOptions, shell: Shell): Promise<nu
   const s = settingsFor(ctx, opts);
   const runAs = chooseRunAs(s, ctx);
   if (shell.server) assertNotRoot(runAs, ctx, o.allowRoot);
-  const plan = shell.build(s, { runAs, ...launchFiles(s) });
+  const files = launchFiles(s);
+  const plan = shell.build(s, { runAs, ...files });
+  if (!shell.server) for (const w of controlWarnings(s, files.vmArgsText)) ctx.stderr.write(`${w}\n`);
   if (opts.dryRun) {
     ctx.stdout.write(describePlan(plan));
     return Exit.ok;
