@@ -7,7 +7,8 @@ import type { Settings } from '../../config/settings.js';
 import { ERL_LIBS, IEX } from '../../erl/erlArgs.js';
 import { describePlan, type LaunchPlan } from '../../run/plan.js';
 import { runPlan } from '../../run/runner.js';
-import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
+import { chooseRunAs } from '../../runAs.js';
+import { ensureSpoolDir } from '../../system/spool.js';
 import { EjctlError, Exit } from '../../errors.js';
 import { readTextIfPresent } from '../../system/files.js';
 import { assertNodeCanReadCookie, assertNotRoot, checkStart } from './checks.js';
@@ -72,7 +73,7 @@ async function runShell(ctx: Ctx, opts: GlobalOptions, shell: Shell): Promise<nu
   }
   shell.requires?.(shell);
   assertNodeCanReadCookie(s, runAs, ctx);
-  ensureSpoolDir(s, runAs);
+  await ensureSpoolDir(s, runAs, ctx);
   if (shell.warning) showWarning(ctx, s.bypassWarnings, shell.warning);
   if (shell.server) await checkStart(s, ctx.env);
   return exitCodeOf(await runPlan(plan, { ignoreTerminalSignals: true }), 'the Erlang shell');
