@@ -10,19 +10,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chownToNodeUser, cleanupTempDirs, EJCTL, epmdPort, isRoot, nodeUser, tempDir } from '../helpers/env.js';
+import { cleanupTempDirs, EJCTL, epmdPort, isRoot, nodeUser, tempDir } from '../helpers/env.js';
 import { createTestNodeFiles, writeFileMode } from '../helpers/node.js';
+import { nodeUserDir } from './helpers.js';
 
 const STRACE = '/usr/bin/strace';
 const SWAP = join(import.meta.dirname, 'fixtures/swap-for-link.mjs');
-
-/** A directory the ejabberd user owns (0755), inside a root-owned test dir. */
-function nodeUserDir(parent: string, name: string): string {
-  const dir = join(parent, name);
-  mkdirSync(dir, { mode: 0o755 });
-  chownToNodeUser(dir);
-  return dir;
-}
 
 /** The attacker, started as the ejabberd user; resolves once it watches. */
 async function startAttacker(path: string, target: string): Promise<Attacker> {
