@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
 import { cookieError } from '../errors.js';
 import { checkCookieText } from './inspect.js';
-import { describeChangeable, findChangeableDir } from '../system/trustedPath.js';
+import { describeChangeable, findChangeableDir, trustedUids } from '../system/trustedPath.js';
 import { assertDirectorySafe, examineTarget, readOldCookie, sweepStaleTemps, tempPrefix, type FileOwner } from './target.js';
 
 export type { FileOwner } from './target.js';
@@ -62,8 +62,7 @@ export async function writeCookieFile(path: string, cookie: string, opts: WriteC
  * points a swapped-in symlink, another user's cookie for one.
  */
 function assertWayHeldByUs(dir: string): void {
-  const uid = process.geteuid?.() ?? 0;
-  const changeable = findChangeableDir(dir, uid === 0 ? [0] : [0, uid]);
+  const changeable = findChangeableDir(dir, trustedUids(process.geteuid?.() ?? 0));
   if (!changeable) return;
   throw cookieError(
     `refusing to write in ${dir}: ${describeChangeable(changeable)} (nothing was changed)`,

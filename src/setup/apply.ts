@@ -14,7 +14,7 @@ import { cookieFingerprint } from '../cookie/fingerprint.js';
 import { inspectCookieFile } from '../cookie/inspect.js';
 import { cookieOwner } from '../cookie/store.js';
 import { writeCookieFile } from '../cookie/write.js';
-import { describeChangeable, findChangeableDir } from '../system/trustedPath.js';
+import { describeChangeable, findChangeableDir, trustedUids } from '../system/trustedPath.js';
 import { commit, discard, stageFile, type StagedFile } from './stagedFile.js';
 import { stageEpmdDropin } from './systemEpmd.js';
 import type { Detected, PermissionFix, SetupPlan, SetupSecrets } from './types.js';
@@ -140,6 +140,6 @@ function applyFixes(fixes: readonly PermissionFix[]): void {
 
 function refuseFix(f: PermissionFix, st: Stats): string | undefined {
   if (f.fromMode !== undefined && (st.mode & 0o7777) !== f.fromMode) return 'changed since setup looked at it';
-  const changeable = findChangeableDir(f.path, [0, process.geteuid?.() ?? 0, st.uid]);
+  const changeable = findChangeableDir(f.path, trustedUids(process.geteuid?.() ?? 0, [st.uid]));
   return changeable ? describeChangeable(changeable) : undefined;
 }

@@ -10,7 +10,7 @@ import { basename, dirname } from 'node:path';
 import { configError } from '../errors.js';
 import { sweepStaleTemps, tempPrefix } from '../cookie/target.js';
 import { syncDirectory } from '../cookie/write.js';
-import { describeChangeable, findChangeableDir } from '../system/trustedPath.js';
+import { describeChangeable, findChangeableDir, trustedUids } from '../system/trustedPath.js';
 import type { FileState } from './types.js';
 
 /** A cfg or a drop-in is a few KiB; anything past this is not one. */
@@ -101,9 +101,8 @@ function readUnchanged(target: string, from: FileState): Buffer {
 }
 
 /** Root writes here by name: no other user may be able to redirect the way to `dir`. */
-function assertWayHeldByRoot(dir: string): void {
-  const uid = process.geteuid?.() ?? 0;
-  const changeable = findChangeableDir(dir, uid === 0 ? [0] : [0, uid]);
+export function assertWayHeldByRoot(dir: string): void {
+  const changeable = findChangeableDir(dir, trustedUids(process.geteuid?.() ?? 0));
   if (changeable)
     throw configError(`refusing to write in ${dir}: ${describeChangeable(changeable)}; nothing was changed`, `Fix ${changeable.dir}.`);
 }

@@ -52,6 +52,11 @@ export function findChangeableDir(path: string, trusted: readonly number[]): Cha
   return undefined;
 }
 
+/** Who may change the way for root: root alone. For anyone else: root and themselves (and `also`). */
+export function trustedUids(uid: number, also: number[] = []): number[] {
+  return [...new Set([0, uid, ...also])];
+}
+
 /** A message naming the directory and what to do, for the callers' errors. */
 export function describeChangeable(c: ChangeableDir): string {
   return `${c.dir} ${c.why}, so another user could redirect what root does there`;
