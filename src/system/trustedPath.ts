@@ -8,7 +8,7 @@
  * care (exclusive creates, O_NOFOLLOW, work on descriptors). ACLs are not looked at.
  */
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface ChangeableDir {
   /** The directory (symlinks resolved) another user can change. */
@@ -26,7 +26,8 @@ const MAX_LINKS = 40;
  * created in a directory that was checked.
  */
 export function findChangeableDir(path: string, trusted: readonly number[]): ChangeableDir | undefined {
-  let pending = components(resolve(path));
+  // Not resolve(): it drops `..` by text, where the kernel goes up from wherever a link led.
+  let pending = components(path.startsWith('/') ? path : `${process.cwd()}/${path}`);
   let dir = '/';
   let links = 0;
   for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
