@@ -1,5 +1,4 @@
 /** Who ejctl's child processes run as, with ejabberdctl's rules (exit 7 for anyone else); control nodes never as root. */
-import { accessSync, chownSync, constants, mkdirSync, statSync } from 'node:fs';
 import type { Ctx } from './context.js';
 import type { Settings } from './config/settings.js';
 import type { LaunchPlan } from './run/plan.js';
@@ -38,30 +37,4 @@ export function chooseControlUser(s: Pick<Settings, 'installUser'>, ctx: Pick<Ct
     );
   }
   return { name: fallback.name, uid: fallback.uid, gid: fallback.gid };
-}
-
-/** ejabberdctl creates the spool dir when missing and enters it; exit 6 when it cannot. */
-export function ensureSpoolDir(s: Pick<Settings, 'spoolDir'>, runAs: LaunchPlan['user']): void {
-  try {
-    if (!exists(s.spoolDir)) {
-      mkdirSync(s.spoolDir, { recursive: true, mode: 0o700 });
-      if (runAs) chownSync(s.spoolDir, runAs.uid, runAs.gid);
-    }
-    if (!statSync(s.spoolDir).isDirectory()) throw new Error('not a directory');
-    accessSync(s.spoolDir, constants.X_OK);
-  } catch {
-    throw new EjctlError(`ERROR: can not access directory ${s.spoolDir}`, Exit.spoolDir, {
-      toStdout: true,
-      hint: 'Set SPOOL_DIR in ejabberdctl.cfg or pass --spool DIR.',
-    });
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

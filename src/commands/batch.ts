@@ -10,7 +10,8 @@ import { settingsFor } from '../cli.js';
 import { readCookie } from '../cookie/read.js';
 import { RPC_TIMEOUT_MS } from '../erl/controlLaunch.js';
 import { EjctlError, Exit, usageError } from '../errors.js';
-import { chooseRunAs, ensureSpoolDir } from '../runAs.js';
+import { chooseRunAs } from '../runAs.js';
+import { ensureSpoolDir } from '../system/spool.js';
 import { chooseTransport } from '../native/choose.js';
 import { readTextIfPresent } from '../system/files.js';
 import { helpShownOrThrow, ownCommand } from './ownCommand.js';
@@ -63,7 +64,7 @@ async function runBatch(ctx: Ctx, opts: GlobalOptions, file: string | undefined,
     return Exit.ok;
   }
   const cookie = readCookie(s, ctx.uid);
-  ensureSpoolDir(s, runAs);
+  await ensureSpoolDir(s, runAs, ctx);
   const { executeBatch } = await import('../native/batch.js');
   return executeBatch(ctx, s, cookie, lines, {
     keepGoing: o.keepGoing === true,

@@ -9,7 +9,8 @@ import type { GlobalOptions } from '../argv.js';
 import type { Settings } from '../config/settings.js';
 import { readCookie } from '../cookie/read.js';
 import { RPC_TIMEOUT_MS } from '../erl/erlArgs.js';
-import { chooseRunAs, ensureSpoolDir } from '../runAs.js';
+import { chooseRunAs } from '../runAs.js';
+import { ensureSpoolDir } from '../system/spool.js';
 import { Exit } from '../errors.js';
 import { chooseTransport } from '../native/choose.js';
 import { forwardNative } from '../native/forward.js';
@@ -30,7 +31,7 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
     return Exit.ok;
   }
   const cookie = readCookie(s, ctx.uid);
-  ensureSpoolDir(s, runAs);
+  await ensureSpoolDir(s, runAs, ctx);
   const viaErl = async () => (await erl()).forwardErl(ctx, s, { args, cookie });
   const code =
     transport === 'native'

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
 import { cookieError } from '../errors.js';
 import { checkCookieText } from './inspect.js';
+import { describeChangeable, findChangeableDir, trustedUids } from '../system/trustedPath.js';
 import { assertDirectorySafe, examineTarget, readOldCookie, sweepStaleTemps, tempPrefix, type FileOwner } from './target.js';
 
 export type { FileOwner } from './target.js';
@@ -28,6 +29,7 @@ export async function writeCookieFile(path: string, cookie: string, opts: WriteC
   const target = resolve(path);
   const dir = dirname(target);
   assertDirectorySafe(dir);
+  assertWayHeldByUs(dir);
   sweepStaleTemps(dir, basename(target));
   const existing = examineTarget(target);
   if (existing && !opts.replace) {
@@ -51,6 +53,21 @@ export async function writeCookieFile(path: string, cookie: string, opts: WriteC
   placeNewFile(target, content, opts.owner, 'rename');
   syncDirectory(dir);
   return { backupPath };
+}
+
+/**
+ * Every step below names files by path, and each name is in `dir`; the cookie directory itself
+ * may be INSTALLUSER's (each step there refuses links), but no other user may be able to change
+ * the way to it: else root would read, write and chown (backups included) wherever that user
+ * points a swapped-in symlink, another user's cookie for one.
+ */
+function assertWayHeldByUs(dir: string): void {
+  const changeable = findChangeableDir(dir, trustedUids(process.geteuid?.() ?? 0));
+  if (!changeable) return;
+  throw cookieError(
+    `refusing to write in ${dir}: ${describeChangeable(changeable)} (nothing was changed)`,
+    `Keep the cookie in a directory whose parents only root can change (INSTALLUSER's home, under a root-owned directory), or fix ${changeable.dir}.`,
+  );
 }
 
 /**

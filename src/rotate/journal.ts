@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import envPaths from 'env-paths';
 import type { Ctx } from '../context.js';
 import { EjctlError, Exit } from '../errors.js';
+import { describeChangeable, findChangeableDir, trustedUids } from '../system/trustedPath.js';
 import type { NodeFiles } from './plan.js';
 
 export interface StepRecord {
@@ -48,8 +49,18 @@ export function stateDir(ctx: Pick<Ctx, 'env' | 'uid'>): string {
   return ctx.uid === 0 ? '/var/lib/ejctl' : envPaths('ejctl', { suffix: '' }).data;
 }
 
-/** Creates the state directory 0700, or refuses one that others could read or replace. */
+/**
+ * Creates the state directory 0700, or refuses one that others could read or replace, or whose
+ * way another user could redirect (the journal and lock are then named by path, safely: only
+ * root, or this user, can change where that path leads).
+ */
 export function ensureStateDir(dir: string, uid: number): void {
+  const changeable = findChangeableDir(dir, trustedUids(uid));
+  if (changeable) {
+    throw new EjctlError(`refusing the state directory ${dir}: ${describeChangeable(changeable)}`, Exit.cookie, {
+      hint: `It holds the rotation journal (a secret). Fix ${changeable.dir}, or set EJCTL_STATE_DIR to a directory only you can change.`,
+    });
+  }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const st = lstatSync(dir);
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {

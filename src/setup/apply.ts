@@ -6,7 +6,7 @@
  * itself fails the previous cookie is put back. Permission fixes come last and touch only the
  * files the operator agreed to.
  */
-import { closeSync, constants, fchmodSync, openSync, renameSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, openSync, renameSync, type Stats } from 'node:fs';
 import type { Ctx } from '../context.js';
 import { EjctlError, Exit } from '../errors.js';
 import { generateCookie } from '../cookie/generate.js';
@@ -14,6 +14,7 @@ import { cookieFingerprint } from '../cookie/fingerprint.js';
 import { inspectCookieFile } from '../cookie/inspect.js';
 import { cookieOwner } from '../cookie/store.js';
 import { writeCookieFile } from '../cookie/write.js';
+import { describeChangeable, findChangeableDir, trustedUids } from '../system/trustedPath.js';
 import { commit, discard, stageFile, type StagedFile } from './stagedFile.js';
 import { stageEpmdDropin } from './systemEpmd.js';
 import type { Detected, PermissionFix, SetupPlan, SetupSecrets } from './types.js';
@@ -106,14 +107,21 @@ function commitOrRestoreCookie(staged: StagedFile, plan: SetupPlan, cookieBackup
   }
 }
 
-/** chmod through a descriptor opened without following a symlink, so a swapped-in link is refused. */
+/**
+ * chmod through a descriptor opened without following a symlink, so a swapped-in link is refused;
+ * and only a file that still has the mode the operator agreed to change, on a way no one but
+ * root and the file's own owner can redirect: a swap then can only lead to another file of
+ * that owner, which the owner could chmod anyway.
+ */
 function applyFixes(fixes: readonly PermissionFix[]): void {
   const failed: string[] = [];
   for (const f of fixes) {
     try {
       const fd = openSync(f.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
       try {
-        fchmodSync(fd, f.toMode);
+        const why = refuseFix(f, fstatSync(fd));
+        if (why) failed.push(`${f.path} (${why})`);
+        else fchmodSync(fd, f.toMode);
       } finally {
         closeSync(fd);
       }
@@ -128,4 +136,10 @@ function applyFixes(fixes: readonly PermissionFix[]): void {
       { hint: 'Fix them by hand, then run ejctl audit.' },
     );
   }
+}
+
+function refuseFix(f: PermissionFix, st: Stats): string | undefined {
+  if (f.fromMode !== undefined && (st.mode & 0o7777) !== f.fromMode) return 'changed since setup looked at it';
+  const changeable = findChangeableDir(f.path, trustedUids(process.geteuid?.() ?? 0, [st.uid]));
+  return changeable ? describeChangeable(changeable) : undefined;
 }

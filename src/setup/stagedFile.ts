@@ -4,13 +4,17 @@
  * final mode from the first byte, its final owner, fsynced) and a backup of the current file
  * (same owner and mode); `commit` renames the temp over the target; `discard` removes both.
  */
-import { closeSync, constants, fchownSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchownSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import { configError } from '../errors.js';
 import { sweepStaleTemps, tempPrefix } from '../cookie/target.js';
 import { syncDirectory } from '../cookie/write.js';
+import { describeChangeable, findChangeableDir, trustedUids } from '../system/trustedPath.js';
 import type { FileState } from './types.js';
+
+/** A cfg or a drop-in is a few KiB; anything past this is not one. */
+const MAX_BACKUP_BYTES = 1024 * 1024;
 
 export interface StagedFile {
   target: string;
@@ -20,6 +24,7 @@ export interface StagedFile {
 
 export function stageFile(target: string, content: string, to: FileState, from: FileState | undefined): StagedFile {
   const dir = dirname(target);
+  assertWayHeldByRoot(dir);
   sweepStaleTemps(dir, basename(target));
   const temp = `${tempPrefix(dir, basename(target))}${process.pid}-${randomBytes(6).toString('hex')}`;
   const staged: StagedFile = { target, temp, backup: undefined };
@@ -56,7 +61,7 @@ export function discard(staged: StagedFile): void {
 }
 
 function writeBackup(target: string, from: FileState): string {
-  const old = readFileSync(target);
+  const old = readUnchanged(target, from);
   const stamp = new Date()
     .toISOString()
     .replace(/[-:]/g, '')
@@ -70,6 +75,36 @@ function writeBackup(target: string, from: FileState): string {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 20) throw err;
     }
   }
+}
+
+/**
+ * The file setup examined, read again for its backup: never through a symlink, never a FIFO,
+ * one name only, and still with the owner and mode setup saw. Where the directory belongs to
+ * INSTALLUSER, that user could otherwise swap in a link to a root-only file, whose bytes would
+ * land in a backup with the cfg's (readable) mode.
+ */
+function readUnchanged(target: string, from: FileState): Buffer {
+  const fd = openSync(target, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
+  try {
+    const st = fstatSync(fd);
+    const same = st.isFile() && st.nlink === 1 && st.uid === from.uid && st.gid === from.gid && (st.mode & 0o7777) === from.mode;
+    if (!same)
+      throw configError(`${target} changed while setup ran; it was left as it was`, 'Check what it is, then run ejctl setup again.');
+    if (st.size > MAX_BACKUP_BYTES) throw configError(`${target} holds ${st.size} bytes: too big for a cfg; it was left as it was`);
+    const buf = Buffer.alloc(st.size);
+    let done = 0;
+    for (let n = 1; n > 0 && done < buf.length; done += n) n = readSync(fd, buf, done, buf.length - done, done);
+    return buf.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Root writes here by name: no other user may be able to redirect the way to `dir`. */
+export function assertWayHeldByRoot(dir: string): void {
+  const changeable = findChangeableDir(dir, trustedUids(process.geteuid?.() ?? 0));
+  if (changeable)
+    throw configError(`refusing to write in ${dir}: ${describeChangeable(changeable)}; nothing was changed`, `Fix ${changeable.dir}.`);
 }
 
 /** Exclusive create, no symlink followed, exactly `state.mode` whatever the umask, then owner and fsync. */

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { configError } from '../errors.js';
 import { listenHost, type SystemEpmdState } from '../audit/systemd.js';
 import { isLoopback } from './answerChecks.js';
-import { stageFile, type StagedFile } from './stagedFile.js';
+import { assertWayHeldByRoot, stageFile, type StagedFile } from './stagedFile.js';
 import type { Answers, EpmdDropinPlan, FileState } from './types.js';
 
 export const EPMD_DROPIN = 'epmd.socket.d/ejctl-listen.conf';
@@ -90,6 +90,7 @@ export function planEpmdDropin(f: SystemEpmdFacts, a: Answers): EpmdDropinPlan |
 /** The .d directory (0755, as systemctl edit makes it) and the staged drop-in, not yet in place. */
 export function stageEpmdDropin(p: EpmdDropinPlan & { newText: string }): StagedFile {
   const dir = dirname(p.path);
+  assertWayHeldByRoot(dir);
   const previous = process.umask(0);
   try {
     mkdirSync(dir, { mode: 0o755 });

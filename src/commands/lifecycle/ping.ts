@@ -7,7 +7,8 @@ import { readCookie } from '../../cookie/read.js';
 import { buildControlLaunch } from '../../erl/controlLaunch.js';
 import { describePlan } from '../../run/plan.js';
 import { runPlan } from '../../run/runner.js';
-import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
+import { chooseRunAs } from '../../runAs.js';
+import { ensureSpoolDir } from '../../system/spool.js';
 import { Exit, usageError } from '../../errors.js';
 import { exitCodeOf } from './launch.js';
 import { controlSetup, warnControl } from '../../erl/controlSetup.js';
@@ -32,6 +33,6 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     return Exit.ok;
   }
   const cookie = readCookie(s, ctx.uid);
-  ensureSpoolDir(s, runAs);
+  await ensureSpoolDir(s, runAs, ctx);
   return exitCodeOf(await runPlan(buildControlLaunch(target, { ...request, cookie })), 'the Erlang control node');
 }

@@ -8,7 +8,8 @@ import { settingsFor } from '../../cli.js';
 import { buildServerLaunch, type ServerMode } from '../../erl/serverLaunch.js';
 import { describePlan } from '../../run/plan.js';
 import { runPlan, type RunOptions } from '../../run/runner.js';
-import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
+import { chooseRunAs } from '../../runAs.js';
+import { ensureSpoolDir } from '../../system/spool.js';
 import { Exit } from '../../errors.js';
 import { readTextIfPresent } from '../../system/files.js';
 import { assertNodeCanReadCookie, assertNotRoot, checkStart } from './checks.js';
@@ -48,7 +49,7 @@ export async function launchServer(ctx: Ctx, opts: GlobalOptions, mode: ServerMo
     return Exit.ok;
   }
   assertNodeCanReadCookie(s, runAs, ctx);
-  ensureSpoolDir(s, runAs);
+  await ensureSpoolDir(s, runAs, ctx);
   if (mode === 'live') showWarning(ctx, s.bypassWarnings, LIVE_WARNING);
   await checkStart(s, ctx.env);
   return exitCodeOf(await runPlan(plan, RUN_OPTIONS[mode]), 'the ejabberd node');

@@ -8,7 +8,8 @@ import { ERL_LIBS, IEX } from '../../erl/erlArgs.js';
 import { controlWarnings } from '../../erl/controlLaunch.js';
 import { describePlan, type LaunchPlan } from '../../run/plan.js';
 import { runPlan } from '../../run/runner.js';
-import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
+import { chooseRunAs } from '../../runAs.js';
+import { ensureSpoolDir } from '../../system/spool.js';
 import { EjctlError, Exit } from '../../errors.js';
 import { readTextIfPresent } from '../../system/files.js';
 import { assertNodeCanReadCookie, assertNotRoot, checkStart } from './checks.js';
@@ -75,7 +76,7 @@ async function runShell(ctx: Ctx, opts: GlobalOptions, shell: Shell): Promise<nu
   }
   shell.requires?.(shell);
   assertNodeCanReadCookie(s, runAs, ctx);
-  ensureSpoolDir(s, runAs);
+  await ensureSpoolDir(s, runAs, ctx);
   if (shell.warning) showWarning(ctx, s.bypassWarnings, shell.warning);
   if (shell.server) await checkStart(s, ctx.env);
   return exitCodeOf(await runPlan(plan, { forwardSignals: true }), 'the Erlang shell');

@@ -11,7 +11,8 @@ import { readCookie } from '../../cookie/read.js';
 import { buildControlLaunch } from '../../erl/controlLaunch.js';
 import { describePlan } from '../../run/plan.js';
 import { runPlan } from '../../run/runner.js';
-import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
+import { chooseRunAs } from '../../runAs.js';
+import { ensureSpoolDir } from '../../system/spool.js';
 import { epmdNames, epmdPort } from '../../system/epmd.js';
 import { Exit } from '../../errors.js';
 import { portOpen } from '../../diagnose.js';
@@ -36,7 +37,7 @@ export async function started(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     return Exit.ok;
   }
   const cookie = readCookie(s, ctx.uid);
-  ensureSpoolDir(s, runAs);
+  await ensureSpoolDir(s, runAs, ctx);
   const plan = buildControlLaunch(s, { ...request, cookie });
   const code = await withProgress(
     ctx,
