@@ -2,14 +2,22 @@
  * A hidden-node session with the ejabberd node: our own pid, calls through the node's `rex`
  * server (`{call, M, F, A, GroupLeader}`, as rpc.erl serves it) with our pid as the group
  * leader, and the io requests of the called code served in arrival order.
+ *
+ * A call's timeout covers everything it waits for: the reply, then its queued output requests,
+ * including the nested calls that format them. Nested calls get the call's remaining time (at
+ * most NESTED_CALL_TIMEOUT_MS), and the queue of io requests is bounded, so no peer can keep a
+ * call waiting beyond its timeout or make the queue grow (docs/native.md, "Limits").
  */
 import { randomBytes } from 'node:crypto';
 import { DistConnection, type DistMessage } from './connection.js';
+import { MAX_DECODE_UNITS } from './decode.js';
+import { MAX_FRAME_BYTES } from './frames.js';
 import type { DialOptions } from './dial.js';
 import { errorReply, IoServer, type Write } from './ioServer.js';
 import { atom, charList, isAtom, isTagged, Pid, Ref, samePid, sameRef, Tuple, type Term } from './term.js';
 
 export type CallOutcome = { kind: 'reply'; value: Term } | { kind: 'timeout' } | { kind: 'down'; reason: string };
+export type Timeout = number | 'infinity';
 
 interface Pending {
   ref: Ref;
@@ -18,6 +26,17 @@ interface Pending {
 
 const SEND = 2;
 const REG_SEND = 6;
+/** A nested call (io_lib:format on the node) takes microseconds; with no call timeout, this bounds it. */
+export const NESTED_CALL_TIMEOUT_MS = 60_000;
+/**
+ * io requests waiting for their turn. A process on the node waits for each reply before it sends
+ * its next request, so a command has one or two waiting; more is a peer flooding us.
+ */
+export const MAX_QUEUED_IO = 1000;
+/** Their frames, and what they cost decoded: at most one largest frame's worth waits. */
+export const MAX_QUEUED_IO_BYTES = MAX_FRAME_BYTES;
+/** Distinct processes that may print during one call (a command runs in one or a few). */
+const MAX_SPEAKERS = 10_000;
 
 export class NativeSession {
   readonly pid: Pid;
@@ -33,6 +52,11 @@ export class NativeSession {
   private speakers = new Set<string>();
   private readonly finished = new Set<string>();
   private downReason: string | undefined;
+  /** When the current call (or printf) must be over; undefined: no timeout. */
+  private deadline: number | undefined;
+  /** A nested call of the current call timed out: its output is incomplete, so the call timed out. */
+  private nestedTimedOut = false;
+  private queued = { count: 0, bytes: 0, units: 0 };
 
   private constructor(private readonly conn: DistConnection) {
     this.pid = new Pid(conn.self.name, 1, 0, conn.self.creation);
@@ -48,26 +72,46 @@ export class NativeSession {
     return this.conn.peer.name;
   }
 
-  /** rpc:call(Node, Mod, Fun, Args, Timeout), printing to `output`. */
-  async call(mod: string, fun: string, args: Term, timeoutMs: number | 'infinity', output?: Write): Promise<CallOutcome> {
-    const previous = this.output;
+  /** rpc:call(Node, Mod, Fun, Args, Timeout), printing to `output`; the timeout covers the output too. */
+  async call(mod: string, fun: string, args: Term, timeoutMs: Timeout, output?: Write): Promise<CallOutcome> {
+    const previous = { output: this.output, deadline: this.deadline };
     if (output) this.output = output;
+    this.deadline = timeoutMs === 'infinity' ? undefined : Date.now() + timeoutMs;
+    this.nestedTimedOut = false;
     try {
-      return await this.request(new Tuple(atom('call'), atom(mod), atom(fun), args, this.pid), timeoutMs);
+      const outcome = await this.request(new Tuple(atom('call'), atom(mod), atom(fun), args, this.pid), timeoutMs);
+      if (outcome.kind !== 'reply') return outcome;
+      // Output requests still queued belong to this call: let them finish, within its deadline.
+      const drained = await this.drainIo(this.deadline);
+      return drained && !this.nestedTimedOut ? outcome : { kind: 'timeout' };
     } finally {
-      // Output requests still queued belong to this call: let them finish before switching.
-      await this.ioQueue;
-      this.output = previous;
+      this.output = previous.output;
+      this.deadline = previous.deadline;
       if (this.finished.size > 10_000) this.finished.clear();
       for (const key of this.speakers) this.finished.add(key);
       this.speakers = new Set();
     }
   }
 
-  /** io:format(Format, Args) as the called code would print it, evaluated by the node. */
-  async printf(format: string, args: Term[], output: Write): Promise<boolean> {
-    const req = new Tuple(atom('put_chars'), atom('unicode'), atom('io_lib'), atom('format'), [charList(format), args]);
-    return isAtom(await this.io.handle(req, output), 'ok');
+  /** io:format(Format, Args) as the called code would print it, evaluated by the node within `timeoutMs`. */
+  async printf(format: string, args: Term[], output: Write, timeoutMs: Timeout = NESTED_CALL_TIMEOUT_MS): Promise<boolean> {
+    const previous = this.deadline;
+    this.deadline = timeoutMs === 'infinity' ? undefined : Date.now() + timeoutMs;
+    try {
+      const req = new Tuple(atom('put_chars'), atom('unicode'), atom('io_lib'), atom('format'), [charList(format), args]);
+      return isAtom(await this.io.handle(req, output), 'ok');
+    } finally {
+      this.deadline = previous;
+    }
+  }
+
+  /** True once the io requests queued so far are answered; false if `deadline` comes first. */
+  private drainIo(deadline: number | undefined): Promise<boolean> {
+    const drained = this.ioQueue.then(() => true);
+    if (deadline === undefined) return drained;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+    return Promise.race([drained, late]).finally(() => clearTimeout(timer));
   }
 
   private request(request: Term, timeoutMs: number | 'infinity'): Promise<CallOutcome> {
@@ -89,9 +133,12 @@ export class NativeSession {
     });
   }
 
-  /** A nested call for the io server (formatting); no timeout, it ends with the connection. */
+  /** A nested call for the io server (formatting), within the current call's remaining time. */
   private async evaluate(mod: string, fun: string, args: Term): Promise<{ ok: true; value: Term } | { ok: false }> {
-    const o = await this.request(new Tuple(atom('call'), atom(mod), atom(fun), args, this.pid), 'infinity');
+    const left = this.deadline === undefined ? NESTED_CALL_TIMEOUT_MS : this.deadline - Date.now();
+    const timeoutMs = Math.max(0, Math.min(left, NESTED_CALL_TIMEOUT_MS));
+    const o = await this.request(new Tuple(atom('call'), atom(mod), atom(fun), args, this.pid), timeoutMs);
+    if (o.kind === 'timeout') this.nestedTimedOut = true;
     return o.kind === 'reply' && !isTagged(o.value, 'badrpc') ? { ok: true, value: o.value } : { ok: false };
   }
 
@@ -104,21 +151,24 @@ export class NativeSession {
     ]);
   }
 
-  private receive({ control, payload }: DistMessage): void {
+  private receive({ control, payload, size, units }: DistMessage): void {
     if (!(control instanceof Tuple) || payload === undefined) return;
     const op = control.items[0];
     const to = op === SEND ? control.items[2] : op === 22 ? control.items[2] : op === 12 ? control.items[2] : undefined;
     if (!samePid(to, this.pid)) return;
-    if (isTagged(payload, 'io_request', 4)) return this.queueIo(payload);
+    if (isTagged(payload, 'io_request', 4)) return this.queueIo(payload, { count: 1, bytes: size, units });
     if (payload instanceof Tuple && payload.items.length === 2) {
       for (const p of this.pending) if (sameRef(payload.items[0], p.ref)) return p.settle({ kind: 'reply', value: payload.items[1] ?? [] });
     }
   }
 
   /** io requests are answered one at a time, in order, so output keeps its order. */
-  private queueIo(req: Tuple): void {
+  private queueIo(req: Tuple, cost: typeof this.queued): void {
     const [, from, replyAs, request] = req.items;
     if (!(from instanceof Pid) || request === undefined || replyAs === undefined) return;
+    const flood = this.ioFlood(cost);
+    if (flood) return this.conn.abort(`the node sent ${flood} without waiting for their replies`);
+    this.account(cost, 1);
     const key = `${from.node.name}.${from.id}.${from.serial}.${from.creation}`;
     this.ioQueue = this.ioQueue
       .then(async () => {
@@ -129,7 +179,26 @@ export class NativeSession {
         const reply = await this.io.handle(request, write).catch(() => errorReply('request'));
         this.conn.send(new Tuple(SEND, atom(''), from), new Tuple(atom('io_reply'), replyAs, reply));
       })
-      .catch(() => {});
+      .catch(() => {})
+      .finally(() => this.account(cost, -1));
+  }
+
+  private account(cost: typeof this.queued, sign: 1 | -1): void {
+    this.queued = {
+      count: this.queued.count + sign * cost.count,
+      bytes: this.queued.bytes + sign * cost.bytes,
+      units: this.queued.units + sign * cost.units,
+    };
+  }
+
+  /** What is too much about one more io request, if anything. */
+  private ioFlood(cost: typeof this.queued): string | undefined {
+    const q = this.queued;
+    if (q.count >= MAX_QUEUED_IO) return `more than ${MAX_QUEUED_IO} io requests`;
+    if (q.bytes + cost.bytes > MAX_QUEUED_IO_BYTES || q.units + cost.units > MAX_DECODE_UNITS)
+      return `more than ${MAX_QUEUED_IO_BYTES / 1024 / 1024} MiB of io requests`;
+    if (this.speakers.size >= MAX_SPEAKERS) return `io requests from more than ${MAX_SPEAKERS} processes`;
+    return undefined;
   }
 
   private lose(reason: string): void {
@@ -137,7 +206,9 @@ export class NativeSession {
     for (const p of [...this.pending]) p.settle({ kind: 'down', reason });
   }
 
+  /** Closes the connection; whatever still waits on it ends as `down`. */
   close(): void {
     this.conn.close();
+    this.lose('the session was closed');
   }
 }
