@@ -5,14 +5,13 @@
  *
  * A call's timeout covers everything it waits for: the reply, then its queued output requests,
  * including the nested calls that format them. Nested calls get the call's remaining time (at
- * most NESTED_CALL_TIMEOUT_MS), and the queue of io requests is bounded, so no peer can keep a
- * call waiting beyond its timeout or make the queue grow (docs/native.md, "Limits").
+ * most NESTED_CALL_TIMEOUT_MS), and the queue of io requests is bounded (ioQueue.ts), so no peer
+ * can keep a call waiting beyond its timeout or make the queue grow (docs/native.md, "Limits").
  */
 import { randomBytes } from 'node:crypto';
 import { DistConnection, type DistMessage } from './connection.js';
-import { MAX_DECODE_UNITS } from './decode.js';
-import { MAX_FRAME_BYTES } from './frames.js';
 import type { DialOptions } from './dial.js';
+import { IoQueue, type IoCost } from './ioQueue.js';
 import { errorReply, IoServer, type Write } from './ioServer.js';
 import { atom, charList, isAtom, isTagged, Pid, Ref, samePid, sameRef, Tuple, type Term } from './term.js';
 
@@ -28,13 +27,6 @@ const SEND = 2;
 const REG_SEND = 6;
 /** A nested call (io_lib:format on the node) takes microseconds; with no call timeout, this bounds it. */
 export const NESTED_CALL_TIMEOUT_MS = 60_000;
-/**
- * io requests waiting for their turn. A process on the node waits for each reply before it sends
- * its next request, so a command has one or two waiting; more is a peer flooding us.
- */
-export const MAX_QUEUED_IO = 1000;
-/** Their frames, and what they cost decoded: at most one largest frame's worth waits. */
-export const MAX_QUEUED_IO_BYTES = MAX_FRAME_BYTES;
 /** Distinct processes that may print during one call (a command runs in one or a few). */
 const MAX_SPEAKERS = 10_000;
 
@@ -45,7 +37,7 @@ export class NativeSession {
   private readonly refSalt = randomBytes(8);
   /** Where the current command's output goes; output with no command running is dropped. */
   private output: Write | undefined;
-  private ioQueue: Promise<void> = Promise.resolve();
+  private readonly ioQueue = new IoQueue();
   private readonly io = new IoServer((m, f, a) => this.evaluate(m, f, a));
   /** Processes that printed during the current call; once it ends, their output is dropped, so a
    * command that outlived its timeout cannot print into the next command's output (batch). */
@@ -56,7 +48,6 @@ export class NativeSession {
   private deadline: number | undefined;
   /** A nested call of the current call timed out: its output is incomplete, so the call timed out. */
   private nestedTimedOut = false;
-  private queued = { count: 0, bytes: 0, units: 0 };
 
   private constructor(private readonly conn: DistConnection) {
     this.pid = new Pid(conn.self.name, 1, 0, conn.self.creation);
@@ -82,7 +73,7 @@ export class NativeSession {
       const outcome = await this.request(new Tuple(atom('call'), atom(mod), atom(fun), args, this.pid), timeoutMs);
       if (outcome.kind !== 'reply') return outcome;
       // Output requests still queued belong to this call: let them finish, within its deadline.
-      const drained = await this.drainIo(this.deadline);
+      const drained = await this.ioQueue.drain(this.deadline);
       return drained && !this.nestedTimedOut ? outcome : { kind: 'timeout' };
     } finally {
       this.output = previous.output;
@@ -103,15 +94,6 @@ export class NativeSession {
     } finally {
       this.deadline = previous;
     }
-  }
-
-  /** True once the io requests queued so far are answered; false if `deadline` comes first. */
-  private drainIo(deadline: number | undefined): Promise<boolean> {
-    const drained = this.ioQueue.then(() => true);
-    if (deadline === undefined) return drained;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
-    return Promise.race([drained, late]).finally(() => clearTimeout(timer));
   }
 
   private request(request: Term, timeoutMs: number | 'infinity'): Promise<CallOutcome> {
@@ -163,42 +145,22 @@ export class NativeSession {
   }
 
   /** io requests are answered one at a time, in order, so output keeps its order. */
-  private queueIo(req: Tuple, cost: typeof this.queued): void {
+  private queueIo(req: Tuple, cost: IoCost): void {
     const [, from, replyAs, request] = req.items;
     if (!(from instanceof Pid) || request === undefined || replyAs === undefined) return;
-    const flood = this.ioFlood(cost);
+    const flood =
+      this.ioQueue.tooMuch(cost) ??
+      (this.speakers.size >= MAX_SPEAKERS ? `io requests from more than ${MAX_SPEAKERS} processes` : undefined);
     if (flood) return this.conn.abort(`the node sent ${flood} without waiting for their replies`);
-    this.account(cost, 1);
     const key = `${from.node.name}.${from.id}.${from.serial}.${from.creation}`;
-    this.ioQueue = this.ioQueue
-      .then(async () => {
-        const late = this.finished.has(key);
-        if (!late) this.speakers.add(key);
-        const write: Write = late ? () => {} : (b) => this.output?.(b);
-        // A request we fail on still gets an answer: the process on the node waits for one.
-        const reply = await this.io.handle(request, write).catch(() => errorReply('request'));
-        this.conn.send(new Tuple(SEND, atom(''), from), new Tuple(atom('io_reply'), replyAs, reply));
-      })
-      .catch(() => {})
-      .finally(() => this.account(cost, -1));
-  }
-
-  private account(cost: typeof this.queued, sign: 1 | -1): void {
-    this.queued = {
-      count: this.queued.count + sign * cost.count,
-      bytes: this.queued.bytes + sign * cost.bytes,
-      units: this.queued.units + sign * cost.units,
-    };
-  }
-
-  /** What is too much about one more io request, if anything. */
-  private ioFlood(cost: typeof this.queued): string | undefined {
-    const q = this.queued;
-    if (q.count >= MAX_QUEUED_IO) return `more than ${MAX_QUEUED_IO} io requests`;
-    if (q.bytes + cost.bytes > MAX_QUEUED_IO_BYTES || q.units + cost.units > MAX_DECODE_UNITS)
-      return `more than ${MAX_QUEUED_IO_BYTES / 1024 / 1024} MiB of io requests`;
-    if (this.speakers.size >= MAX_SPEAKERS) return `io requests from more than ${MAX_SPEAKERS} processes`;
-    return undefined;
+    this.ioQueue.push(cost, async () => {
+      const late = this.finished.has(key);
+      if (!late) this.speakers.add(key);
+      const write: Write = late ? () => {} : (b) => this.output?.(b);
+      // A request we fail on still gets an answer: the process on the node waits for one.
+      const reply = await this.io.handle(request, write).catch(() => errorReply('request'));
+      this.conn.send(new Tuple(SEND, atom(''), from), new Tuple(atom('io_reply'), replyAs, reply));
+    });
   }
 
   private lose(reason: string): void {
