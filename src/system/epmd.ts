@@ -71,7 +71,10 @@ function request(host: string, port: number, payload: Buffer, limits: Limits): P
     const timer = setTimeout(
       () =>
         connected
-          ? fail('slow', `did not send a whole answer within ${seconds(limits.deadlineMs)} (${received} bytes came)`)
+          ? fail(
+              'slow',
+              `did not send a whole answer within ${seconds(limits.deadlineMs)} (${received} byte${received === 1 ? '' : 's'} came)`,
+            )
           : fail('timeout', `no connection to ${host}:${port} within ${seconds(limits.deadlineMs)}`),
       limits.deadlineMs,
     );
