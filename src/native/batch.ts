@@ -77,20 +77,43 @@ async function runLine(
       (b) => ctx.stdout.write(b),
       (t) => ctx.stderr.write(t),
     );
-  const chunks: Buffer[] = [];
-  const exitCode = await runForwarded(
-    session,
-    s,
-    line.args,
-    o.timeout,
-    (b) => chunks.push(b),
-    (t) => ctx.stderr.write(t),
-  );
+  const out = boundedOutput(MAX_JSON_STDOUT);
+  const exitCode = await runForwarded(session, s, line.args, o.timeout, out.write, (t) => ctx.stderr.write(t));
   const ms = Math.round((ctx.now() - t0) * 10) / 10;
   // The bytes are what the erl transport's latin1 stdout would show: one byte per character.
-  const stdout = Buffer.concat(chunks).toString('latin1');
-  ctx.stdout.write(`${JSON.stringify({ line: line.line, args: line.args, exitCode, stdout, ms })}\n`);
+  const stdout = out.bytes().toString('latin1');
+  const truncated = out.truncated() ? { stdoutTruncated: true } : {};
+  if (out.truncated())
+    ctx.stderr.write(
+      `ejctl batch: line ${line.line} printed more than ${MAX_JSON_STDOUT} bytes; its "stdout" holds the first ${MAX_JSON_STDOUT}\n`,
+    );
+  ctx.stdout.write(`${JSON.stringify({ line: line.line, args: line.args, exitCode, stdout, ms, ...truncated })}\n`);
   return exitCode;
+}
+
+/**
+ * What one command prints, kept for its JSON line: the node decides how much that is, so it is
+ * capped. 64 MiB is far above what a command prints, and stays below V8's largest string once
+ * JSON escapes it (up to 6 characters a byte).
+ */
+export const MAX_JSON_STDOUT = 64 * 1024 * 1024;
+
+function boundedOutput(max: number) {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let dropped = false;
+  return {
+    write: (b: Buffer) => {
+      const room = max - kept;
+      if (b.length > room) dropped = true;
+      const part = b.length > room ? b.subarray(0, room) : b;
+      if (part.length === 0) return;
+      chunks.push(part);
+      kept += part.length;
+    },
+    bytes: () => Buffer.concat(chunks),
+    truncated: () => dropped,
+  };
 }
 
 function summary(t: Tally, total: number, ms: number): string {

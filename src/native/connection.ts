@@ -1,11 +1,13 @@
 /**
  * One distribution connection to a node: dial.ts connects and shakes hands, then framed
- * messages (`112`, control term, payload term) and ticks. A zero-length frame from the node is
- * answered at once, and we send our own tick whenever we have been quiet for a second, so the
- * node never drops us while a long command runs, however short its net_ticktime.
+ * messages (`112`, control term, payload term) and ticks. We send our own tick whenever we have
+ * been quiet for a second, so the node never drops us while a long command runs, however short
+ * its net_ticktime. A tick from the node is answered only when nothing of ours is waiting to be
+ * sent, so a peer that floods ticks and reads nothing cannot make us buffer answers; and a peer
+ * that stops reading what we send, or sends no whole frame for SILENCE_LIMIT_MS, is dropped.
  */
 import type { Socket } from 'node:net';
-import { decodeTerm } from './decode.js';
+import { decodeTerm, MAX_DECODE_UNITS } from './decode.js';
 import { dial, type DialOptions } from './dial.js';
 import { encodeTerm } from './encode.js';
 import type { FrameReader } from './frames.js';
@@ -14,11 +16,24 @@ import { Atom, type Term } from './term.js';
 export interface DistMessage {
   control: Term;
   payload: Term | undefined;
+  /** The frame's length in bytes, and its cost once decoded (decode.ts), for the callers' budgets. */
+  size: number;
+  units: number;
 }
 
 const TICK_EVERY_MS = 1000;
-/** The node ticks at least every net_ticktime/4 (60 s by default); silence far beyond it is a dead link. */
+/**
+ * The node ticks at least every net_ticktime/4 (15 s by default): no whole frame for far longer
+ * is a dead link, or a peer dripping bytes of a frame it never finishes.
+ */
 const SILENCE_LIMIT_MS = 300_000;
+/**
+ * What we send is a command, a nested call or an io reply, one at a time, and ticks: more than
+ * this waiting in our socket's buffer means the peer has stopped reading.
+ */
+const MAX_UNSENT_BYTES = 64 * 1024 * 1024;
+/** After close(), how long the node gets to see our last bytes before the socket is destroyed. */
+const CLOSE_GRACE_MS = 1000;
 
 export class DistConnection {
   onMessage: (m: DistMessage) => void = () => {};
@@ -53,12 +68,12 @@ export class DistConnection {
   }
 
   private receive(chunk: Buffer): void {
-    this.lastRead = Date.now();
     try {
       if (chunk.length > 0) this.reader.push(chunk);
       for (let f = this.reader.next(); f && !this.down; f = this.reader.next()) {
-        if (f.length === 0) this.writeRaw(Buffer.alloc(4));
-        else this.dispatch(f);
+        this.lastRead = Date.now();
+        if (f.length > 0) this.dispatch(f);
+        else if (this.socket.writableLength === 0) this.writeRaw(Buffer.alloc(4));
       }
     } catch (err) {
       this.lose(`protocol error: ${(err as Error).message}`);
@@ -68,8 +83,8 @@ export class DistConnection {
   private dispatch(frame: Buffer): void {
     if (frame[0] !== 112) throw new Error(`unexpected frame type ${frame[0]}`);
     const control = decodeTerm(frame, 1);
-    const payload = control.end < frame.length ? decodeTerm(frame, control.end).term : undefined;
-    this.onMessage({ control: control.term, payload });
+    const payload = control.end < frame.length ? decodeTerm(frame, control.end, MAX_DECODE_UNITS - control.units) : undefined;
+    this.onMessage({ control: control.term, payload: payload?.term, size: frame.length, units: control.units + (payload?.units ?? 0) });
   }
 
   private tick(): void {
@@ -89,8 +104,14 @@ export class DistConnection {
 
   private writeRaw(b: Buffer): void {
     if (this.down) return;
+    if (this.socket.writableLength > MAX_UNSENT_BYTES) return this.lose('the node stopped reading what we send');
     this.lastWrite = Date.now();
     this.socket.write(b);
+  }
+
+  /** Ends the connection because the peer broke a rule of ours; `onDown` gets `reason`. */
+  abort(reason: string): void {
+    this.lose(reason);
   }
 
   private lose(reason: string): void {
@@ -101,10 +122,17 @@ export class DistConnection {
     this.onDown(reason);
   }
 
+  /**
+   * Ends the connection politely, without waiting for the peer: a peer that never closes its
+   * side must not keep ejctl running, so the socket no longer holds the process open and is
+   * destroyed after a short grace.
+   */
   close(): void {
     if (this.down) return;
     this.down = true;
     clearInterval(this.ticker);
     this.socket.end();
+    this.socket.unref();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 }

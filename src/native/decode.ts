@@ -10,12 +10,26 @@ export class DecodeError extends Error {}
 
 /** Nesting beyond this is refused rather than risking the stack. */
 const MAX_DEPTH = 10_000;
+/**
+ * What a frame may cost once decoded, in units of about 8 bytes of heap: an integer or an atom
+ * costs 1 (a slot in its list or tuple), anything else 8 (an object of 40-80 bytes). Without it,
+ * a frame of empty lists or tuples would grow 40 times over (a 256 MiB frame into 10 GB). 64 Mi
+ * units is about 512 MiB, and a printed list of 64 million characters.
+ */
+export const MAX_DECODE_UNITS = 64 * 1024 * 1024;
+const OBJECT_UNITS = 8;
 
 class Reader {
+  units = 0;
   constructor(
     readonly buf: Buffer,
     public pos: number,
+    private readonly maxUnits: number,
   ) {}
+  spend(n: number): void {
+    this.units += n;
+    if (this.units > this.maxUnits) throw new DecodeError(`term too large once decoded (over ${this.maxUnits} units of 8 bytes)`);
+  }
   need(n: number): void {
     if (n < 0 || this.pos + n > this.buf.length) throw new DecodeError(`term truncated at byte ${this.pos}`);
   }
@@ -60,17 +74,21 @@ class Reader {
   }
 }
 
-/** Decodes one version-prefixed term starting at `offset`; returns it and where it ends. */
-export function decodeTerm(buf: Buffer, offset = 0): { term: Term; end: number } {
-  const r = new Reader(buf, offset);
+/** Decodes one version-prefixed term starting at `offset`; returns it, where it ends and what it cost. */
+export function decodeTerm(buf: Buffer, offset = 0, maxUnits = MAX_DECODE_UNITS): { term: Term; end: number; units: number } {
+  const r = new Reader(buf, offset, maxUnits);
   if (r.u8() !== VERSION_MAGIC) throw new DecodeError('not an external term (no version byte 131)');
   const term = readTerm(r, 0);
-  return { term, end: r.pos };
+  return { term, end: r.pos, units: r.units };
 }
+
+/** Integers and (interned) atoms: a slot of their container; everything else is an object. */
+const SLOT_TAGS = new Set([97, 98, 100, 115, 118, 119]);
 
 function readTerm(r: Reader, depth: number): Term {
   if (depth > MAX_DEPTH) throw new DecodeError('term nested too deeply');
   const tag = r.u8();
+  r.spend(SLOT_TAGS.has(tag) ? 1 : OBJECT_UNITS);
   switch (tag) {
     case 97:
       return r.u8();
@@ -157,23 +175,26 @@ function readAtom(r: Reader): Atom {
 
 function readBig(r: Reader, n: number): bigint | number {
   const sign = r.u8();
-  const digits = r.bytes(n);
-  let v = 0n;
-  for (let i = digits.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(digits[i] ?? 0);
+  // Little-endian digits, read in one linear step (a digit-by-digit shift would be quadratic).
+  const digits = Buffer.from(r.bytes(n)).reverse();
+  r.spend(Math.ceil(n / 8));
+  let v = n === 0 ? 0n : BigInt(`0x${digits.toString('hex')}`);
   if (sign) v = -v;
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
+// Items are pushed, not placed in a `new Array(n)`: V8 makes an array of more than 32 Mi
+// preallocated slots a slow dictionary, and n comes from the peer.
 function readTuple(r: Reader, n: number, depth: number): Tuple {
-  const items = new Array<Term>(n);
-  for (let i = 0; i < n; i++) items[i] = readTerm(r, depth + 1);
+  const items: Term[] = [];
+  for (let i = 0; i < n; i++) items.push(readTerm(r, depth + 1));
   return new Tuple(...items);
 }
 
 function readList(r: Reader, depth: number): Term[] | ImproperList {
   const n = r.count(r.u32(), 1);
-  const items = new Array<Term>(n);
-  for (let i = 0; i < n; i++) items[i] = readTerm(r, depth + 1);
+  const items: Term[] = [];
+  for (let i = 0; i < n; i++) items.push(readTerm(r, depth + 1));
   const tail = readTerm(r, depth + 1);
   if (Array.isArray(tail)) return tail.length === 0 ? items : items.concat(tail);
   if (tail instanceof ErlString) return items.concat(Array.from(tail.bytes));

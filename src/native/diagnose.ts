@@ -5,6 +5,7 @@
 import type { Settings } from '../config/settings.js';
 import { epmdNames } from '../system/epmd.js';
 import type { OpenFailure } from './open.js';
+import { NESTED_CALL_TIMEOUT_MS } from './session.js';
 
 type Where = Pick<Settings, 'node' | 'nodeName' | 'cookieFile'>;
 
@@ -12,11 +13,13 @@ export async function describeOpenFailure(s: Where, f: OpenFailure): Promise<str
   const node = s.node;
   switch (f.kind) {
     case 'epmd':
-      if (f.reason === 'unresolved') return `ejctl: the host part of ${node} does not resolve: check ERLANG_NODE or --node.`;
+      if (f.reason === 'unresolved') return `ejctl: the host part of ${node} does not resolve (${f.detail}): check ERLANG_NODE or --node.`;
+      if (f.reason === 'slow' || f.reason === 'too-large')
+        return `ejctl: EPMD on ${f.host}:${f.port} ${f.detail}: it is overloaded, or it is not a real EPMD.`;
       return `ejctl: no EPMD answered on ${f.host}:${f.port} (${f.detail}): ${node} is not running, or its host name is wrong.`;
     case 'not-registered': {
       const names = await epmdNames(f.host, f.port);
-      const list = names.ok ? names.names.map((n) => n.name).join(', ') || 'none' : 'unknown';
+      const list = names.ok ? names.names.map((n) => n.name).join(', ') || 'none' : `unknown: ${names.detail}`;
       return `ejctl: EPMD on ${f.host}:${f.port} answered, but no node named '${s.nodeName.name}' is registered (registered: ${list}): ${node} is stopped, or the node name is wrong.`;
     }
     case 'old-node':
@@ -44,6 +47,9 @@ export function describeLost(s: Where, reason: string): string {
   return `ejctl: the connection to ${s.node} was lost during the command (${reason}).`;
 }
 
-export function describeTimeout(s: Where, timeoutMs: number): string {
-  return `ejctl: ${s.node} did not answer within ${timeoutMs / 1000} s; the command may still be running there. Use --no-timeout to wait for it.`;
+export function describeTimeout(s: Where, timeout: number | 'infinity'): string {
+  // With no timeout, only a nested call (formatting an output request) can time out.
+  if (timeout === 'infinity')
+    return `ejctl: ${s.node} did not answer a formatting call (io_lib:format, for the command's output) within ${NESTED_CALL_TIMEOUT_MS / 1000} s; the command may still be running there.`;
+  return `ejctl: ${s.node} did not answer within ${timeout / 1000} s; the command may still be running there. Use --no-timeout to wait for it.`;
 }

@@ -1,7 +1,9 @@
 /**
  * The TCP connect and the handshake of a distribution connection, as a small state machine over
  * the builders and parsers of handshake.ts. Its result is a socket ready for 4-byte frames, or a
- * DialFailure saying which step failed, for the diagnosis on stderr.
+ * DialFailure saying which step failed, for the diagnosis on stderr. One deadline covers the
+ * connect and the whole handshake, however the peer paces its bytes, and a handshake message
+ * above MAX_HANDSHAKE_MESSAGE is refused from its 2-byte header.
  */
 import { connect, type Socket } from 'node:net';
 import { FrameReader } from './frames.js';
@@ -42,9 +44,30 @@ export interface Dialed {
 
 type Stage = 'connect' | 'status' | 'challenge' | 'ack' | 'done';
 
+/**
+ * The largest handshake message: the longest real one is the challenge, 19 bytes and the node's
+ * name (at most 255 characters, 1020 bytes in UTF-8).
+ */
+export const MAX_HANDSHAKE_MESSAGE = 8192;
+
+const WAITING_FOR: Record<Stage, string> = {
+  connect: 'connecting',
+  status: 'waiting for the status',
+  challenge: 'waiting for the challenge',
+  ack: 'waiting for the challenge acknowledgement',
+  done: 'done',
+};
+
+/** The one place a distribution socket is made (TLS distribution would swap in its own here). */
+export function openSocket(host: string, port: number): Socket {
+  const socket = connect({ host, port });
+  socket.setNoDelay(true);
+  return socket;
+}
+
 class Dialer {
   private stage: Stage = 'connect';
-  private readonly reader = new FrameReader(2, 65535);
+  private readonly reader = new FrameReader(2, MAX_HANDSHAKE_MESSAGE);
   private readonly ours = hs.newChallenge();
   private self: { name: string; creation: number } | undefined;
   private peer = '';
@@ -56,15 +79,15 @@ class Dialer {
     private readonly resolve: (d: Dialed) => void,
     private readonly reject: (f: DialFailure) => void,
   ) {
-    this.socket = connect({ host: o.host, port: o.port });
-    this.socket.setNoDelay(true);
+    this.socket = openSocket(o.host, o.port);
+    const within = `${o.timeoutMs / 1000} s`;
     this.timer = setTimeout(
       () =>
         this.fail(
           'timeout',
           this.stage === 'connect'
-            ? `no TCP connection to ${o.host}:${o.port} within ${o.timeoutMs} ms`
-            : `the handshake with ${o.host}:${o.port} did not finish within ${o.timeoutMs} ms`,
+            ? `no TCP connection to ${o.host}:${o.port} within ${within}`
+            : `the handshake with ${o.host}:${o.port} did not finish within ${within} (${WAITING_FOR[this.stage]})`,
         ),
       o.timeoutMs,
     );

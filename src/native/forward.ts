@@ -9,10 +9,10 @@ import type { Settings } from '../config/settings.js';
 import { Exit } from '../errors.js';
 import { describeLost, describeOpenFailure, describeTimeout } from './diagnose.js';
 import { openSession } from './open.js';
-import type { NativeSession } from './session.js';
+import type { NativeSession, Timeout } from './session.js';
 import { atom, charList, isTagged, type Term } from './term.js';
 
-export type Timeout = number | 'infinity';
+export type { Timeout } from './session.js';
 type Where = Pick<Settings, 'node' | 'nodeName' | 'cookieFile' | 'erlDistPort'>;
 
 export interface NativeOptions {
@@ -68,10 +68,11 @@ export async function runForwarded(
   out: (b: Buffer) => void,
   err: (text: string) => void,
 ): Promise<number> {
+  const deadline = timeout === 'infinity' ? undefined : Date.now() + timeout;
   const outcome = await session.call('ejabberd_ctl', 'process', [args.map(charList)], timeout, out);
   if (outcome.kind === 'timeout') {
     out(nodedownLine(s.node, 'timeout'));
-    err(`${describeTimeout(s, timeout === 'infinity' ? 0 : timeout)}\n`);
+    err(`${describeTimeout(s, timeout)}\n`);
     return Exit.unreachable;
   }
   if (outcome.kind === 'down') {
@@ -79,18 +80,23 @@ export async function runForwarded(
     err(`${describeLost(s, outcome.reason)}\n`);
     return Exit.unreachable;
   }
-  return exitCodeOf(session, s, outcome.value, out);
+  // What the node's answer prints is formatted by the node too: within what is left of the timeout.
+  const left: Timeout = deadline === undefined ? 'infinity' : Math.max(0, deadline - Date.now());
+  const printf = (format: string, values: Term[]) => session.printf(format, values, out, left === 'infinity' ? undefined : left);
+  return exitCodeOf(printf, s, outcome.value, out);
 }
 
-async function exitCodeOf(session: NativeSession, s: Pick<Settings, 'node'>, value: Term, out: (b: Buffer) => void): Promise<number> {
+type Printf = (format: string, values: Term[]) => Promise<boolean>;
+
+async function exitCodeOf(printf: Printf, s: Pick<Settings, 'node'>, value: Term, out: (b: Buffer) => void): Promise<number> {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value % 256;
   if (isTagged(value, 'badrpc', 2)) {
-    const printed = await session.printf('Failed RPC connection to the node ~p: ~p~n', [atom(s.node), value.items[1] ?? []], out);
+    const printed = await printf('Failed RPC connection to the node ~p: ~p~n', [atom(s.node), value.items[1] ?? []]);
     if (!printed) out(nodedownLine(s.node, 'nodedown'));
     return Exit.unreachable;
   }
   if (isTagged(value, 'invalid_version', 2)) {
-    await session.printf('Invalid API version number: ~p~n', [value.items[1] ?? []], out);
+    await printf('Invalid API version number: ~p~n', [value.items[1] ?? []]);
     return Exit.error;
   }
   return Exit.error;

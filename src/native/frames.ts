@@ -5,12 +5,20 @@
  * the limit is refused from its header alone, before its bytes arrive.
  */
 
+/**
+ * Frames after the handshake. Each print of a command (one io request) comes in one frame; a
+ * list of characters costs 2 bytes each in the external format, so 256 MiB holds one print of
+ * about 128 million characters.
+ */
+export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
+
 export class FrameTooLarge extends Error {
   constructor(
     readonly size: number,
     readonly limit: number,
+    what: string,
   ) {
-    super(`the node sent a frame of ${size} bytes, above the limit of ${limit}`);
+    super(`the node sent ${what} of ${size} bytes, above the limit of ${limit}`);
   }
 }
 
@@ -42,7 +50,8 @@ export class FrameReader {
       if (this.buffered < this.headerBytes) return undefined;
       const head = this.take(this.headerBytes);
       this.pending = this.headerBytes === 2 ? head.readUInt16BE(0) : head.readUInt32BE(0);
-      if (this.pending > this.maxFrame) throw new FrameTooLarge(this.pending, this.maxFrame);
+      if (this.pending > this.maxFrame)
+        throw new FrameTooLarge(this.pending, this.maxFrame, this.headerBytes === 2 ? 'a handshake message' : 'a frame');
     }
     if (this.buffered < this.pending) return undefined;
     const frame = this.take(this.pending);

@@ -5,17 +5,18 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { hostname } from 'node:os';
 import type { Settings } from '../config/settings.js';
-import { epmdPort, epmdPortPlease } from '../system/epmd.js';
+import { epmdPort, epmdPortPlease, type EpmdFailure } from '../system/epmd.js';
 import { DialFailure, type FailureKind } from './dial.js';
+import { MAX_FRAME_BYTES } from './frames.js';
 import { NativeSession } from './session.js';
 
 /** For the TCP connect and the handshake together: OTP's default net_setuptime is 7 s. */
 export const CONNECT_TIMEOUT_MS = 7000;
-/** Frames after the handshake: large enough for tens of MB of output, small enough to refuse garbage. */
-export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
+/** The host name's lookup. getaddrinfo cannot be cancelled; past this we stop waiting for it. */
+export const RESOLVE_DEADLINE_MS = 5000;
 
 export type OpenFailure =
-  | { kind: 'epmd'; reason: 'refused' | 'timeout' | 'unresolved' | 'error'; detail: string; host: string; port: number }
+  | { kind: 'epmd'; reason: EpmdFailure['reason']; detail: string; host: string; port: number }
   | { kind: 'not-registered'; host: string; port: number }
   | { kind: 'old-node'; version: number }
   | { kind: FailureKind; detail: string; host: string; port: number };
@@ -26,13 +27,13 @@ type Target = Pick<Settings, 'node' | 'nodeName' | 'erlDistPort'>;
 
 export async function openSession(s: Target, cookie: string, env: NodeJS.ProcessEnv): Promise<Opened> {
   const { host } = s.nodeName;
-  const address = await resolveIpv4(host);
-  if (address === undefined) {
-    return {
-      ok: false,
-      failure: { kind: 'epmd', reason: 'unresolved', detail: `the host name ${host} does not resolve`, host, port: epmdPort(env) },
-    };
+  const resolved = await resolveIpv4(host);
+  if (typeof resolved === 'string') {
+    const detail =
+      resolved === 'slow' ? `no answer from the resolver within ${RESOLVE_DEADLINE_MS / 1000} s` : `no IPv4 address for ${host}`;
+    return { ok: false, failure: { kind: 'epmd', reason: 'unresolved', detail, host, port: epmdPort(env) } };
   }
+  const { address } = resolved;
   let port = s.erlDistPort;
   if (port === undefined) {
     const epmd = epmdPort(env);
@@ -65,16 +66,18 @@ export async function openSession(s: Target, cookie: string, env: NodeJS.Process
  * resolver: on a cold start the first lookup costs about 5 ms here. It is tested first because
  * net.isIPv6 on a name compiles a large regular expression (about 3 ms on a cold start).
  */
-async function resolveIpv4(host: string): Promise<string | undefined> {
-  if (host === 'localhost') return '127.0.0.1';
-  if (isIPv4(host) || (host.includes(':') && isIPv6(host))) return host;
-  try {
-    // Loaded on first use (no import(): ejctl runs as a CommonJS bundle, see scripts/build.mjs).
-    const { lookup } = process.getBuiltinModule('node:dns/promises');
-    return (await lookup(host, { family: 4 })).address;
-  } catch {
-    return undefined;
-  }
+async function resolveIpv4(host: string): Promise<{ address: string } | 'unknown' | 'slow'> {
+  if (host === 'localhost') return { address: '127.0.0.1' };
+  if (isIPv4(host) || (host.includes(':') && isIPv6(host))) return { address: host };
+  // Loaded on first use (no import(): ejctl runs as a CommonJS bundle, see scripts/build.mjs).
+  const { lookup } = process.getBuiltinModule('node:dns/promises');
+  let timer: NodeJS.Timeout | undefined;
+  const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), RESOLVE_DEADLINE_MS)));
+  const found = lookup(host, { family: 4 }).then(
+    (a) => ({ address: a.address }),
+    () => 'unknown' as const,
+  );
+  return Promise.race([found, slow]).finally(() => clearTimeout(timer));
 }
 
 /**

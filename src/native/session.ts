@@ -2,14 +2,21 @@
  * A hidden-node session with the ejabberd node: our own pid, calls through the node's `rex`
  * server (`{call, M, F, A, GroupLeader}`, as rpc.erl serves it) with our pid as the group
  * leader, and the io requests of the called code served in arrival order.
+ *
+ * A call's timeout covers everything it waits for: the reply, then its queued output requests,
+ * including the nested calls that format them. Nested calls get the call's remaining time (at
+ * most NESTED_CALL_TIMEOUT_MS), and the queue of io requests is bounded (ioQueue.ts), so no peer
+ * can keep a call waiting beyond its timeout or make the queue grow (docs/native.md, "Limits").
  */
 import { randomBytes } from 'node:crypto';
 import { DistConnection, type DistMessage } from './connection.js';
 import type { DialOptions } from './dial.js';
+import { IoQueue, type IoCost } from './ioQueue.js';
 import { errorReply, IoServer, type Write } from './ioServer.js';
 import { atom, charList, isAtom, isTagged, Pid, Ref, samePid, sameRef, Tuple, type Term } from './term.js';
 
 export type CallOutcome = { kind: 'reply'; value: Term } | { kind: 'timeout' } | { kind: 'down'; reason: string };
+export type Timeout = number | 'infinity';
 
 interface Pending {
   ref: Ref;
@@ -18,6 +25,10 @@ interface Pending {
 
 const SEND = 2;
 const REG_SEND = 6;
+/** A nested call (io_lib:format on the node) takes microseconds; with no call timeout, this bounds it. */
+export const NESTED_CALL_TIMEOUT_MS = 60_000;
+/** Distinct processes that may print during one call (a command runs in one or a few). */
+const MAX_SPEAKERS = 10_000;
 
 export class NativeSession {
   readonly pid: Pid;
@@ -26,13 +37,17 @@ export class NativeSession {
   private readonly refSalt = randomBytes(8);
   /** Where the current command's output goes; output with no command running is dropped. */
   private output: Write | undefined;
-  private ioQueue: Promise<void> = Promise.resolve();
+  private readonly ioQueue = new IoQueue();
   private readonly io = new IoServer((m, f, a) => this.evaluate(m, f, a));
   /** Processes that printed during the current call; once it ends, their output is dropped, so a
    * command that outlived its timeout cannot print into the next command's output (batch). */
   private speakers = new Set<string>();
   private readonly finished = new Set<string>();
   private downReason: string | undefined;
+  /** When the current call (or printf) must be over; undefined: no timeout. */
+  private deadline: number | undefined;
+  /** A nested call of the current call timed out: its output is incomplete, so the call timed out. */
+  private nestedTimedOut = false;
 
   private constructor(private readonly conn: DistConnection) {
     this.pid = new Pid(conn.self.name, 1, 0, conn.self.creation);
@@ -48,26 +63,37 @@ export class NativeSession {
     return this.conn.peer.name;
   }
 
-  /** rpc:call(Node, Mod, Fun, Args, Timeout), printing to `output`. */
-  async call(mod: string, fun: string, args: Term, timeoutMs: number | 'infinity', output?: Write): Promise<CallOutcome> {
-    const previous = this.output;
+  /** rpc:call(Node, Mod, Fun, Args, Timeout), printing to `output`; the timeout covers the output too. */
+  async call(mod: string, fun: string, args: Term, timeoutMs: Timeout, output?: Write): Promise<CallOutcome> {
+    const previous = { output: this.output, deadline: this.deadline };
     if (output) this.output = output;
+    this.deadline = timeoutMs === 'infinity' ? undefined : Date.now() + timeoutMs;
+    this.nestedTimedOut = false;
     try {
-      return await this.request(new Tuple(atom('call'), atom(mod), atom(fun), args, this.pid), timeoutMs);
+      const outcome = await this.request(new Tuple(atom('call'), atom(mod), atom(fun), args, this.pid), timeoutMs);
+      if (outcome.kind !== 'reply') return outcome;
+      // Output requests still queued belong to this call: let them finish, within its deadline.
+      const drained = await this.ioQueue.drain(this.deadline);
+      return drained && !this.nestedTimedOut ? outcome : { kind: 'timeout' };
     } finally {
-      // Output requests still queued belong to this call: let them finish before switching.
-      await this.ioQueue;
-      this.output = previous;
+      this.output = previous.output;
+      this.deadline = previous.deadline;
       if (this.finished.size > 10_000) this.finished.clear();
       for (const key of this.speakers) this.finished.add(key);
       this.speakers = new Set();
     }
   }
 
-  /** io:format(Format, Args) as the called code would print it, evaluated by the node. */
-  async printf(format: string, args: Term[], output: Write): Promise<boolean> {
-    const req = new Tuple(atom('put_chars'), atom('unicode'), atom('io_lib'), atom('format'), [charList(format), args]);
-    return isAtom(await this.io.handle(req, output), 'ok');
+  /** io:format(Format, Args) as the called code would print it, evaluated by the node within `timeoutMs`. */
+  async printf(format: string, args: Term[], output: Write, timeoutMs: Timeout = NESTED_CALL_TIMEOUT_MS): Promise<boolean> {
+    const previous = this.deadline;
+    this.deadline = timeoutMs === 'infinity' ? undefined : Date.now() + timeoutMs;
+    try {
+      const req = new Tuple(atom('put_chars'), atom('unicode'), atom('io_lib'), atom('format'), [charList(format), args]);
+      return isAtom(await this.io.handle(req, output), 'ok');
+    } finally {
+      this.deadline = previous;
+    }
   }
 
   private request(request: Term, timeoutMs: number | 'infinity'): Promise<CallOutcome> {
@@ -89,9 +115,12 @@ export class NativeSession {
     });
   }
 
-  /** A nested call for the io server (formatting); no timeout, it ends with the connection. */
+  /** A nested call for the io server (formatting), within the current call's remaining time. */
   private async evaluate(mod: string, fun: string, args: Term): Promise<{ ok: true; value: Term } | { ok: false }> {
-    const o = await this.request(new Tuple(atom('call'), atom(mod), atom(fun), args, this.pid), 'infinity');
+    const left = this.deadline === undefined ? NESTED_CALL_TIMEOUT_MS : this.deadline - Date.now();
+    const timeoutMs = Math.max(0, Math.min(left, NESTED_CALL_TIMEOUT_MS));
+    const o = await this.request(new Tuple(atom('call'), atom(mod), atom(fun), args, this.pid), timeoutMs);
+    if (o.kind === 'timeout') this.nestedTimedOut = true;
     return o.kind === 'reply' && !isTagged(o.value, 'badrpc') ? { ok: true, value: o.value } : { ok: false };
   }
 
@@ -104,32 +133,34 @@ export class NativeSession {
     ]);
   }
 
-  private receive({ control, payload }: DistMessage): void {
+  private receive({ control, payload, size, units }: DistMessage): void {
     if (!(control instanceof Tuple) || payload === undefined) return;
     const op = control.items[0];
     const to = op === SEND ? control.items[2] : op === 22 ? control.items[2] : op === 12 ? control.items[2] : undefined;
     if (!samePid(to, this.pid)) return;
-    if (isTagged(payload, 'io_request', 4)) return this.queueIo(payload);
+    if (isTagged(payload, 'io_request', 4)) return this.queueIo(payload, { count: 1, bytes: size, units });
     if (payload instanceof Tuple && payload.items.length === 2) {
       for (const p of this.pending) if (sameRef(payload.items[0], p.ref)) return p.settle({ kind: 'reply', value: payload.items[1] ?? [] });
     }
   }
 
   /** io requests are answered one at a time, in order, so output keeps its order. */
-  private queueIo(req: Tuple): void {
+  private queueIo(req: Tuple, cost: IoCost): void {
     const [, from, replyAs, request] = req.items;
     if (!(from instanceof Pid) || request === undefined || replyAs === undefined) return;
+    const flood =
+      this.ioQueue.tooMuch(cost) ??
+      (this.speakers.size >= MAX_SPEAKERS ? `io requests from more than ${MAX_SPEAKERS} processes` : undefined);
+    if (flood) return this.conn.abort(`the node sent ${flood} without waiting for their replies`);
     const key = `${from.node.name}.${from.id}.${from.serial}.${from.creation}`;
-    this.ioQueue = this.ioQueue
-      .then(async () => {
-        const late = this.finished.has(key);
-        if (!late) this.speakers.add(key);
-        const write: Write = late ? () => {} : (b) => this.output?.(b);
-        // A request we fail on still gets an answer: the process on the node waits for one.
-        const reply = await this.io.handle(request, write).catch(() => errorReply('request'));
-        this.conn.send(new Tuple(SEND, atom(''), from), new Tuple(atom('io_reply'), replyAs, reply));
-      })
-      .catch(() => {});
+    this.ioQueue.push(cost, async () => {
+      const late = this.finished.has(key);
+      if (!late) this.speakers.add(key);
+      const write: Write = late ? () => {} : (b) => this.output?.(b);
+      // A request we fail on still gets an answer: the process on the node waits for one.
+      const reply = await this.io.handle(request, write).catch(() => errorReply('request'));
+      this.conn.send(new Tuple(SEND, atom(''), from), new Tuple(atom('io_reply'), replyAs, reply));
+    });
   }
 
   private lose(reason: string): void {
@@ -137,7 +168,9 @@ export class NativeSession {
     for (const p of [...this.pending]) p.settle({ kind: 'down', reason });
   }
 
+  /** Closes the connection; whatever still waits on it ends as `down`. */
   close(): void {
     this.conn.close();
+    this.lose('the session was closed');
   }
 }

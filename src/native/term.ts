@@ -9,13 +9,21 @@ export type Term =
   number | bigint | Atom | Float | Buffer | BitBinary | ErlString | Term[] | ImproperList | Tuple | ErlMap | Pid | Ref | Port | Raw;
 
 const atoms = new Map<string, Atom>();
+/**
+ * Interned atoms. A peer can send a new atom in every frame; past this many, new names are no
+ * longer kept, so the table cannot grow without end. Ours (node names, tags, the atoms of the io
+ * protocol) are interned long before; pids and references compare their nodes by name.
+ */
+const MAX_INTERNED_ATOMS = 100_000;
 
 export class Atom {
   private constructor(readonly name: string) {}
   /** Atoms are interned, so `===` compares them. */
   static of(name: string): Atom {
     let a = atoms.get(name);
-    if (!a) atoms.set(name, (a = new Atom(name)));
+    if (a) return a;
+    a = new Atom(name);
+    if (atoms.size < MAX_INTERNED_ATOMS) atoms.set(name, a);
     return a;
   }
 }
@@ -105,13 +113,13 @@ export function isTagged(t: Term | undefined, tag: string, size?: number): t is 
 }
 
 export function samePid(a: Term | undefined, b: Pid): boolean {
-  return a instanceof Pid && a.node === b.node && a.id === b.id && a.serial === b.serial && a.creation === b.creation;
+  return a instanceof Pid && a.node.name === b.node.name && a.id === b.id && a.serial === b.serial && a.creation === b.creation;
 }
 
 export function sameRef(a: Term | undefined, b: Ref): boolean {
   return (
     a instanceof Ref &&
-    a.node === b.node &&
+    a.node.name === b.node.name &&
     a.creation === b.creation &&
     a.ids.length === b.ids.length &&
     a.ids.every((id, i) => id === b.ids[i])
