@@ -64,7 +64,7 @@ function writeBundle(
   host: string,
   m: { certPem: string; keyPem: string; caPem: string },
 ): void {
-  ensureSafeDir(dir, ctx.uid, 0o700);
+  ensureSafeDir(dir, ctx.uid, 0o755);
   const own = { uid: ctx.uid, gid: 0 };
   const staged: StagedFile[] = [];
   try {
