@@ -48,7 +48,8 @@ export function installNodeTls(ctx: Pick<Ctx, 'uid' | 'stdout'>, s: Where, m: No
     staged.push(stageFile(f.cert, m.certPem, pub, undefined));
     staged.push(stageFile(f.ca, m.caPem, pub, undefined));
     staged.push(stageFile(f.optfile, optfileText(f), pub, undefined));
-    if (!o.noCfg) staged.push(stageCfg(s, words));
+    const cfg = o.noCfg ? undefined : stageCfg(s, words);
+    if (cfg) staged.push(cfg);
   } catch (err) {
     staged.forEach(discard);
     throw err;
@@ -84,7 +85,8 @@ export function checkMaterial(s: Pick<Settings, 'node' | 'nodeName'>, m: NodeMat
   }
 }
 
-function stageCfg(s: Where, words: string[]): StagedFile {
+/** The cfg with ERL_OPTIONS set, staged; undefined when it already says so (a renewal). */
+function stageCfg(s: Where, words: string[]): StagedFile | undefined {
   if (!s.ctlConfigRead) {
     throw configError(
       `${s.ctlConfigPath} does not exist; nothing was installed`,
@@ -98,6 +100,7 @@ function stageCfg(s: Where, words: string[]): StagedFile {
   const edit = editCtlConfig(text, real, [
     { name: 'ERL_OPTIONS', value: words.join(' '), why: 'TLS distribution (ejctl tls, docs/tls.md)' },
   ]);
+  if (edit.changes.length === 0) return undefined;
   const state = { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
   return stageFile(real, edit.text, state, state);
 }
