@@ -34,7 +34,7 @@ export async function describeOpenFailure(s: Where, f: OpenFailure): Promise<str
     case 'refused-status':
       return `ejctl: ${node} refused the connection during the handshake (${f.detail}).`;
     case 'closed':
-      return `ejctl: ${f.host}:${f.port} closed the connection during the handshake: ${node} may use TLS distribution (then ERL_OPTIONS must say -proto_dist inet_tls -ssl_dist_optfile FILE). ${f.detail}`;
+      return `ejctl: ${f.host}:${f.port} closed the connection during the handshake: ${node} may use TLS distribution (then ERL_OPTIONS must say -proto_dist inet_tls -ssl_dist_optfile FILE, or use --transport erl). ${f.detail}`;
     case 'protocol':
       return `ejctl: the distribution handshake with ${node} failed: ${f.detail}`;
     case 'tls':
