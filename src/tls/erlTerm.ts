@@ -68,8 +68,7 @@ class Reader {
     if (!m) this.fail(c === '' ? 'the file ends inside a term' : `a term the option file reader does not accept, at ${JSON.stringify(c)}`);
     this.i += m[0].length;
     if (/^-?[0-9]/.test(m[0])) {
-      if (/^[.#eE]/.test(this.text.slice(this.i, this.i + 1)) && /^\.[0-9]/.test(this.text.slice(this.i, this.i + 2)))
-        this.fail('floats are not accepted');
+      if (/^(\.[0-9]|#)/.test(this.text.slice(this.i, this.i + 2))) this.fail('floats and based integers are not accepted');
       return { t: 'int', v: Number(m[0]) };
     }
     return { t: 'atom', v: m[0] };

@@ -35,6 +35,12 @@ export async function issueNode(
   const node = nodeArg ?? s.node;
   const parsed = parseNodeName(node.includes('@') ? node : `ejabberd@${node}`);
   if (typeof parsed === 'string') throw usageError(`cannot issue a certificate for ${node}: ${parsed}`);
+  if (o.out === undefined && node !== s.node) {
+    throw usageError(
+      `${node} is not this cfg's node (${s.node}): its files cannot be installed here`,
+      "Write them for that host with --out DIR (then ejctl tls import-node there), or give this host's cfg with -c.",
+    );
+  }
   const ca = loadCa(ctx.env, o.caDir);
   const days = o.days ?? NODE_DAYS;
   const hosts = [...new Set([parsed.host, ...o.hosts])];
@@ -52,9 +58,7 @@ export async function issueNode(
   const { pem, keyPem } = await runCertPlan(plan);
   const material = { certPem: pem, keyPem, caPem: ca.pem };
   if (o.out !== undefined) return writeBundle(ctx, o.out, parsed.host, material);
-  // Installed here: the node named must be this cfg's node.
-  const target = nodeArg === undefined || node === s.node ? s : { ...s, node, nodeName: parsed };
-  installNodeTls(ctx, target, material, { noCfg: o.noCfg || target !== s, dryRun: false });
+  installNodeTls(ctx, s, material, { noCfg: o.noCfg, dryRun: false });
 }
 
 /** HOST.pem, HOST.key (0400, the caller's) and ca.pem in `dir`, to carry to the node. */

@@ -62,6 +62,9 @@ describe.skipIf(!isRoot)('ejctl tls: certificates and files', () => {
     expect(other.stderr).toContain(
       `cannot serve as ${n.node}'s distribution certificate: it does not name localhost (names: DNS:other.example)`,
     );
+    const elsewhere = await ejctl(['-c', n.cfgPath, 'tls', 'issue', 'ejabberd@other.example', '--ca-dir', ca]);
+    expect(elsewhere.exitCode).toBe(64);
+    expect(elsewhere.stderr).toContain(`ejabberd@other.example is not this cfg's node (${n.node}): its files cannot be installed here`);
     const mine = tempDir();
     await ok(['tls', 'issue', n.node, '--ca-dir', ca, '--out', mine]);
     const mixed = await importNode(n.cfgPath, `${mine}/localhost.pem`, `${out}/other.example.key`, `${mine}/ca.pem`);

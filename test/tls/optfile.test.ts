@@ -25,6 +25,7 @@ describe('parseOptFile', () => {
     ['a fun', '[{server, [{verify_fun, fun(_, _) -> ok end}]}].'],
     ['a float', '[{server, [{depth, 2.5}]}].'],
     ['a map', '[{server, #{}}].'],
+    ['a based integer', '[{server, [{depth, 16#10}]}].'],
     ['a missing final dot', '[{server, []}]'],
     ['an unterminated string', '[{server, [{certfile, "x}]}].'],
     ['two terms', '[{server, []}]. [].'],
