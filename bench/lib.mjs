@@ -15,9 +15,9 @@ const cleanEnv = () => {
   return env;
 };
 
-export function sandbox(action) {
+export function sandbox(action, extraEnv = {}) {
   const r = spawnSync('bash', [resolve(ROOT, 'scripts/sandbox.sh'), action, SANDBOX], {
-    stdio: 'inherit', env: { ...cleanEnv(), SANDBOX_NODE: 'ejctl-bench@localhost', SANDBOX_C2S_PORT: '15223', SANDBOX_WINDOW: '4380-4389' },
+    stdio: 'inherit', env: { ...cleanEnv(), SANDBOX_NODE: 'ejctl-bench@localhost', SANDBOX_C2S_PORT: '15223', SANDBOX_WINDOW: '4380-4389', ...extraEnv },
   });
   if (r.status !== 0 && action === 'up') throw new Error('sandbox did not start');
 }

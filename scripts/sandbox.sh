@@ -6,6 +6,8 @@
 #
 #   scripts/sandbox.sh up   [DIR]   create DIR (default /tmp/ejctl-sandbox) and start the node
 #   scripts/sandbox.sh down [DIR]   stop the node and remove DIR
+#   SANDBOX_TLS=1 scripts/sandbox.sh up [DIR]   the same with TLS distribution made by ejctl tls
+#                                               (a CA in DIR/ca, the node's files in DIR/tls)
 #
 # Afterwards: bin/ejctl.js -c DIR/ejabberdctl.cfg COMMAND ...
 set -euo pipefail
@@ -68,6 +70,10 @@ CFG
   )
   chgrp "$user" "$dir/ejabberdctl.cfg"
   "${ejctl[@]}" cookie init
+  if [ -n "${SANDBOX_TLS:-}" ]; then
+    "${ejctl[@]}" tls init-ca --ca-dir "$dir/ca"
+    "${ejctl[@]}" tls issue --ca-dir "$dir/ca"
+  fi
   "${ejctl[@]}" start
   "${ejctl[@]}" started --timeout 60
 }
