@@ -8,7 +8,7 @@ import type { Settings } from '../config/settings.js';
 import { epmdPort } from '../system/epmd.js';
 import { auditCookie, auditRootHomeCookie } from './cookie.js';
 import { checkCtlConfigShellCode, checkLoglevel, checkRunsAsRoot, checkSetcookie } from './config.js';
-import { readTextIfPresent } from '../system/files.js';
+import { readEjabberdYml, readTextIfPresent, readVmArgs } from '../system/files.js';
 import { auditFiles } from './files.js';
 import { evaluateNetwork, findDistPort, tlsInArgs, type NetworkFacts } from './network.js';
 import { readListeningSockets } from './procfs.js';
@@ -39,7 +39,7 @@ export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?
   const roots = { ...SYSTEM_ROOTS, ...opts.roots };
   const beams = findBeamsOrReason(roots.proc, settings.node);
   const beam = Array.isArray(beams) ? beams[0] : undefined;
-  const vmArgsText = readTextIfPresent(settings.vmArgs);
+  const vmArgsText = readVmArgs(settings.vmArgs);
   const facts = await gatherNetworkFacts(ctx, settings, roots, beam, vmArgsText);
   const merged = mergeResults([
     evaluateNetwork(settings, facts),
@@ -48,7 +48,7 @@ export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?
     auditFiles(settings, ctx),
     { findings: checkCtlConfigShellCode(settings, ctx.env), skipped: [] },
     { findings: checkSetcookie(settings, vmArgsText, Array.isArray(beams) ? beams : []), skipped: [] },
-    checkLoglevel(settings, readTextIfPresent(settings.ejabberdConfigPath)),
+    checkLoglevel(settings, readEjabberdYml(settings.ejabberdConfigPath)),
     checkRunsAsRoot(settings.node, beams),
   ]);
   return { findings: sortFindings(merged.findings), skipped: merged.skipped, durationMs: Math.round(ctx.now() - started) };
@@ -84,7 +84,7 @@ function tlsSource(
   if (beam) {
     if (tlsInArgs(beam.argv)) return `the command line of beam pid ${beam.pid}`;
     const argsFiles = beam.argv.flatMap((w, i) => (w === '-args_file' && beam.argv[i + 1] ? [beam.argv[i + 1] ?? ''] : []));
-    return argsFiles.find((f) => tlsInArgs(argsFileWords(readTextIfPresent(f))));
+    return argsFiles.find((f) => tlsInArgs(argsFileWords(readTextIfPresent(f, 'the args file'))));
   }
   if (tlsInArgs(s.erlOptions)) return 'ERL_OPTIONS';
   return tlsInArgs(argsFileWords(vmArgsText)) ? s.vmArgs : undefined;

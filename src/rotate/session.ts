@@ -6,12 +6,11 @@
  */
 import { hexField } from '../erl/controlScript.js';
 import { createInterface } from 'node:readline';
-import { existsSync } from 'node:fs';
 import type { Settings } from '../config/settings.js';
 import type { LaunchPlan } from '../run/plan.js';
 import { buildControlLaunch } from '../erl/controlLaunch.js';
 import { inetrcPath } from '../erl/erlArgs.js';
-import { readTextIfPresent } from '../system/files.js';
+import { inetrcPresent, readVmArgs } from '../system/files.js';
 import { startSession } from '../run/session.js';
 import { chooseRunAs } from '../runAs.js';
 import { EjctlError, Exit } from '../errors.js';
@@ -32,8 +31,8 @@ export function buildSessionLaunch(s: Settings, uid: number): LaunchPlan {
     args: [],
     cookie: undefined,
     runAs: chooseRunAs(s, { uid }),
-    vmArgsText: readTextIfPresent(s.vmArgs),
-    inetrcExists: existsSync(inetrcPath(s)),
+    vmArgsText: readVmArgs(s.vmArgs),
+    inetrcExists: inetrcPresent(inetrcPath(s)),
     script: SESSION_SCRIPT,
   });
   return {

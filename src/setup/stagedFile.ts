@@ -4,7 +4,8 @@
  * final mode from the first byte, its final owner, fsynced) and a backup of the current file
  * (same owner and mode); `commit` renames the temp over the target; `discard` removes both.
  */
-import { closeSync, constants, fchownSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchownSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { LIMITS, readBoundedBytes } from '../system/readBounded.js';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import { configError } from '../errors.js';
@@ -56,7 +57,7 @@ export function discard(staged: StagedFile): void {
 }
 
 function writeBackup(target: string, from: FileState): string {
-  const old = readFileSync(target);
+  const old = readBoundedBytes(target, { limit: LIMITS.yml, what: 'the file to back up' });
   const stamp = new Date()
     .toISOString()
     .replace(/[-:]/g, '')

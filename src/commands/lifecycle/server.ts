@@ -10,7 +10,7 @@ import { describePlan } from '../../run/plan.js';
 import { runPlan, type RunOptions } from '../../run/runner.js';
 import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
 import { Exit } from '../../errors.js';
-import { readTextIfPresent } from '../../system/files.js';
+import { readEjabberdYml } from '../../system/files.js';
 import { assertNodeCanReadCookie, assertNotRoot, checkStart } from './checks.js';
 import { exitCodeOf, launchFiles } from './launch.js';
 import { parseLifecycleOptions } from './options.js';
@@ -41,7 +41,7 @@ export async function launchServer(ctx: Ctx, opts: GlobalOptions, mode: ServerMo
   const s = settingsFor(ctx, opts);
   const runAs = chooseRunAs(s, ctx);
   assertNotRoot(runAs, ctx, o.allowRoot);
-  const plan = buildServerLaunch(s, { mode, runAs, ...launchFiles(s), ymlText: readTextIfPresent(s.ejabberdConfigPath), now: new Date() });
+  const plan = buildServerLaunch(s, { mode, runAs, ...launchFiles(s), ymlText: readEjabberdYml(s.ejabberdConfigPath), now: new Date() });
   if (opts.dryRun) {
     ctx.stdout.write(describePlan(plan));
     return Exit.ok;

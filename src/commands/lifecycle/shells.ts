@@ -9,7 +9,7 @@ import { describePlan, type LaunchPlan } from '../../run/plan.js';
 import { runPlan } from '../../run/runner.js';
 import { chooseRunAs, ensureSpoolDir } from '../../runAs.js';
 import { EjctlError, Exit } from '../../errors.js';
-import { readTextIfPresent } from '../../system/files.js';
+import { readEjabberdYml } from '../../system/files.js';
 import { assertNodeCanReadCookie, assertNotRoot, checkStart } from './checks.js';
 import { exitCodeOf, launchFiles } from './launch.js';
 import { parseLifecycleOptions } from './options.js';
@@ -99,7 +99,7 @@ export const iexdebug = (ctx: Ctx, opts: GlobalOptions) =>
 export const iexlive = (ctx: Ctx, opts: GlobalOptions) =>
   runShell(ctx, opts, {
     description: 'Start in interactive mode, with Elixir shell',
-    build: (s, req) => buildIexLiveLaunch(s, { ...req, ymlText: readTextIfPresent(s.ejabberdConfigPath), now: new Date() }),
+    build: (s, req) => buildIexLiveLaunch(s, { ...req, ymlText: readEjabberdYml(s.ejabberdConfigPath), now: new Date() }),
     warning: LIVE_WARNING,
     server: true,
     requires: requireIex,
