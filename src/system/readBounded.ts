@@ -29,6 +29,9 @@ export const LIMITS = {
   proc: 16 * MiB,
 } as const;
 
+/** Linux's /dev/null: character device 1:3. */
+const NULL_DEVICE = (1 << 8) | 3;
+
 export type ReadFailure = 'missing' | 'denied' | 'not-regular' | 'too-large' | 'symlink' | 'unreadable';
 
 /** A local file that cannot be used; `reason` says why, the exit code comes from the caller. */
@@ -63,6 +66,8 @@ export function readBoundedBytes(path: string, spec: ReadSpec): Buffer {
   const fd = openForRead(path, spec);
   try {
     const st = fstatSync(fd);
+    // `-c /dev/null`, the usual "no file" (rotation's remote `cookie import` uses it): empty.
+    if (st.isCharacterDevice() && st.rdev === NULL_DEVICE) return Buffer.alloc(0);
     if (!st.isFile()) throw failure(path, 'not-regular', spec, `is not a regular file (${kindOf(st)})`);
     if (st.size > spec.limit) throw tooLarge(path, spec);
     return readUpTo(fd, path, spec);

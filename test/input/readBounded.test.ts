@@ -47,8 +47,9 @@ describe('readBounded', () => {
     expect(() => isRegularFile(fifo, spec)).toThrow('is not a regular file (a FIFO)');
   });
 
-  it('a device and a directory: not regular files', () => {
+  it('a device and a directory: not regular files; /dev/null reads as empty (-c /dev/null: no cfg)', () => {
     expect(failureOf(() => readBounded('/dev/zero', spec)).message).toContain('(a character device)');
+    expect(readBounded('/dev/null', spec)).toBe('');
     expect(failureOf(() => readBounded(dir, spec)).message).toContain('(a directory)');
   });
 
