@@ -4,6 +4,7 @@
  * The batch stops at the first failing command unless told to keep going, and always when the
  * node is gone.
  */
+import { setFlagsFromString } from 'node:v8';
 import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
 import { Exit, usageError } from '../errors.js';
@@ -50,6 +51,7 @@ export async function executeBatch(
   o: BatchRun,
 ): Promise<number> {
   const started = ctx.now();
+  keepYoungGenerationSmall();
   const opened = await openSession(s, cookie, ctx.env);
   if (!opened.ok) {
     ctx.stdout.write(nodedownLine(s.node, 'nodedown'));
@@ -123,6 +125,16 @@ async function runLine(
   const args = redactArgs(command.shown, defs);
   if (!ctx.stdout.write(`${JSON.stringify({ line: command.line, args, exitCode, stdout, ms })}\n`)) await drained(ctx.stdout);
   return exitCode;
+}
+
+/**
+ * Every command leaves a few KiB of short-lived garbage, for as long as the batch runs. V8 grows
+ * its young generation from 1 MiB semi-spaces towards 16 MiB ones under such load, which is RSS
+ * and no speed for us: keep it at its start size (V8 reads this flag each time it would grow the
+ * space). Measured on 20,000 commands: peak RSS 73.6 -> 62.2 MiB (bench/batch.mjs).
+ */
+function keepYoungGenerationSmall(): void {
+  setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 /** Waits until a slow reader of stdout has caught up, so output never piles up in memory. */
