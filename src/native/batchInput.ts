@@ -5,6 +5,7 @@
  */
 import { closeSync, constants, createReadStream, fstatSync, openSync, type ReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import { EjctlError, Exit } from '../errors.js';
 import { describeSize } from '../system/readBounded.js';
 import { QuoteError, splitShellWords, type BatchLine } from './shellWords.js';
 
@@ -40,23 +41,36 @@ export interface BatchSource {
  */
 export async function openBatchSource(file: string | undefined, stdin: Readable): Promise<BatchSource | { error: string }> {
   if (file === undefined || file === '-') return readAhead('stdin', stdin);
+  const opened = openNonBlocking(file);
+  if ('error' in opened) return opened;
+  closeSync(opened.fd);
+  // Each pass opens the file again the same way: swapped for a FIFO in between, it cannot block us.
+  if (opened.regular) return { kind: 'whole', name: file, open: () => regularFileStream(file) };
+  // A pipe the caller chose: opened again, blocking, as a shell's `< FILE` would.
+  return readAhead(file, createReadStream(file));
+}
+
+function openNonBlocking(file: string): { fd: number; regular: boolean } | { error: string } {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (err) {
     return { error: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
   }
-  let regular: boolean;
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() && !st.isFIFO()) return { error: `${file} is not a regular file or a pipe` };
-    regular = st.isFile();
-  } finally {
-    closeSync(fd);
+  const st = fstatSync(fd);
+  if (st.isFile() || st.isFIFO()) return { fd, regular: st.isFile() };
+  closeSync(fd);
+  return { error: `${file} is not a regular file or a pipe` };
+}
+
+function regularFileStream(file: string): Readable {
+  const opened = openNonBlocking(file);
+  if ('error' in opened) throw new EjctlError(opened.error, Exit.usage);
+  if (!opened.regular) {
+    closeSync(opened.fd);
+    throw new EjctlError(`${file} changed while ejctl read it (now a pipe); nothing more was run`, Exit.usage);
   }
-  if (regular) return { kind: 'whole', name: file, open: () => createReadStream(file) };
-  // A pipe the caller chose: opened again, blocking, as a shell's `< FILE` would.
-  return readAhead(file, createReadStream(file));
+  return createReadStream(file, { fd: opened.fd });
 }
 
 /** Reads up to BATCH_READ_AHEAD bytes of a pipe: all of it (whole) or a head and the rest (stream). */
