@@ -3,7 +3,7 @@
  * hidden prompt when stdin is a terminal. It replaces every argument that is exactly @SECRET@.
  */
 import type { Ctx } from './context.js';
-import { EjctlError, usageError } from './errors.js';
+import { EjctlError, Exit, usageError } from './errors.js';
 
 export const SECRET_PLACEHOLDER = '@SECRET@';
 
@@ -17,42 +17,71 @@ export function substituteSecret(args: readonly string[], secret: string): strin
   return args.map((a) => (a === SECRET_PLACEHOLDER ? secret : a));
 }
 
-export async function readSecret(ctx: Pick<Ctx, 'stdin' | 'stderr'>): Promise<string> {
+/** Where a secret read from stdin stops: far above any password, far below a memory problem. */
+export const SECRET_LIMIT = 64 * 1024;
+
+export interface SecretRead {
+  /** Bytes at most before the newline (default SECRET_LIMIT). */
+  limit?: number;
+  /** How the error names it (default "the secret"). */
+  what?: string;
+  /** Exit code when it is longer (default 64). */
+  exitCode?: number;
+}
+
+export async function readSecret(ctx: Pick<Ctx, 'stdin' | 'stderr'>, o: SecretRead = {}): Promise<string> {
   const { stdin } = ctx;
+  const limit = o.limit ?? SECRET_LIMIT;
   const tty = stdin.isTTY === true && typeof (stdin as NodeJS.ReadStream).setRawMode === 'function';
   if (tty) ctx.stderr.write('Secret (not shown): ');
-  const line = tty ? await readHidden(stdin as NodeJS.ReadStream) : await readFirstLine(stdin);
+  const line = tty ? await readHidden(stdin as NodeJS.ReadStream, limit) : await readFirstLine(stdin, limit);
   if (tty) ctx.stderr.write('\n');
+  if (line === undefined) {
+    throw new EjctlError(
+      `${o.what ?? 'the secret'} on stdin is longer than ${limit} bytes with no newline; nothing was done`,
+      o.exitCode ?? Exit.usage,
+      { hint: 'Give it as one line on stdin, e.g. from a file: < FILE.' },
+    );
+  }
   if (line === '') throw usageError('--secret-stdin read an empty secret');
   return line;
 }
 
-async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
-  let text = '';
+/**
+ * The first line of a stream, or `undefined` when more than `limit` bytes (and a CR) came with
+ * no newline: reading stops there (`</dev/zero` or an endless pipe cannot grow us).
+ */
+export async function readFirstLine(stream: NodeJS.ReadableStream, limit: number): Promise<string | undefined> {
+  const parts: Buffer[] = [];
+  let size = 0;
   for await (const chunk of stream) {
-    text += chunk.toString();
-    const nl = text.indexOf('\n');
-    if (nl >= 0) return text.slice(0, nl).replace(/\r$/, '');
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    const nl = buf.indexOf(0x0a);
+    parts.push(nl >= 0 ? buf.subarray(0, nl) : buf);
+    size += buf.length;
+    if (nl >= 0) break;
+    if (size > limit + 1) return undefined;
   }
-  return text;
+  return Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
 }
 
-function readHidden(stream: NodeJS.ReadStream): Promise<string> {
+function readHidden(stream: NodeJS.ReadStream, limit: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     let text = '';
     stream.setRawMode(true);
     stream.resume();
-    const done = (err?: Error) => {
+    const done = (err?: Error, tooLong = false) => {
       stream.setRawMode(false);
       stream.pause();
       stream.off('data', onData);
       if (err) reject(err);
-      else resolve(text);
+      else resolve(tooLong ? undefined : text);
     };
     const onData = (buf: Buffer) => {
       for (const ch of buf.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return done();
         if (ch === '\u0003') return done(new EjctlError('interrupted', 130));
+        if (text.length > limit) return done(undefined, true);
         if (ch === '\u007f' || ch === '\b') text = [...text].slice(0, -1).join('');
         else text += ch;
       }

@@ -2,7 +2,7 @@
  * Configuration findings: shell code in ejabberdctl.cfg, the cookie on a command line, debug
  * logging, and ejabberd running as root (from its beam process).
  */
-import { readTextIfPresent } from '../system/files.js';
+import { LIMITS, readOptional } from '../system/readBounded.js';
 import type { Settings } from '../config/settings.js';
 import { parseCtlConfig } from '../config/cfgParse.js';
 import { describeOrigin, splitWords } from '../config/settings.js';
@@ -14,7 +14,7 @@ import type { CheckResult, Finding } from './types.js';
 
 /** ejabberdctl sources the cfg as root: anything ejctl's parser refuses would run there. */
 export function checkCtlConfigShellCode(s: Pick<Settings, 'ctlConfigPath'>, env: NodeJS.ProcessEnv): Finding[] {
-  const text = readTextIfPresent(s.ctlConfigPath);
+  const text = readOptional(s.ctlConfigPath, { limit: LIMITS.cfg, what: 'the cfg file' });
   if (text === undefined) return [];
   try {
     parseCtlConfig(text, s.ctlConfigPath, env);

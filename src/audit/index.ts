@@ -8,7 +8,7 @@ import type { Settings } from '../config/settings.js';
 import { epmdPort } from '../system/epmd.js';
 import { auditCookie, auditRootHomeCookie } from './cookie.js';
 import { checkControlCodeOptions, checkCtlConfigShellCode, checkLoglevel, checkRunsAsRoot, checkSetcookie } from './config.js';
-import { readTextIfPresent } from '../system/files.js';
+import { readEjabberdYml, readTextIfPresent, readVmArgs } from '../system/files.js';
 import { auditFiles } from './files.js';
 import { evaluateNetwork, findDistPort, tlsInArgs, type NetworkFacts } from './network.js';
 import { readListeningSockets } from './procfs.js';
@@ -40,7 +40,7 @@ export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?
   const roots = { ...SYSTEM_ROOTS, ...opts.roots };
   const beams = findBeamsOrReason(roots.proc, settings.node);
   const beam = Array.isArray(beams) ? beams[0] : undefined;
-  const vmArgsText = readTextIfPresent(settings.vmArgs);
+  const vmArgsText = readVmArgs(settings.vmArgs);
   const facts = await gatherNetworkFacts(ctx, settings, roots, beam, vmArgsText);
   const merged = mergeResults([
     evaluateNetwork(settings, facts),
@@ -50,7 +50,7 @@ export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?
     { findings: checkCtlConfigShellCode(settings, ctx.env), skipped: [] },
     { findings: checkSetcookie(settings, vmArgsText, Array.isArray(beams) ? beams : []), skipped: [] },
     { findings: checkControlCodeOptions(settings, vmArgsText), skipped: [] },
-    checkLoglevel(settings, readTextIfPresent(settings.ejabberdConfigPath)),
+    checkLoglevel(settings, readEjabberdYml(settings.ejabberdConfigPath)),
     checkRunsAsRoot(settings.node, beams),
     auditTls(settings, tlsWords(settings, vmArgsText, beam)),
   ]);
@@ -87,7 +87,7 @@ function tlsSource(
   if (beam) {
     if (tlsInArgs(beam.argv)) return `the command line of beam pid ${beam.pid}`;
     const argsFiles = beam.argv.flatMap((w, i) => (w === '-args_file' && beam.argv[i + 1] ? [beam.argv[i + 1] ?? ''] : []));
-    return argsFiles.find((f) => tlsInArgs(argsFileWords(readTextIfPresent(f))));
+    return argsFiles.find((f) => tlsInArgs(argsFileWords(readTextIfPresent(f, 'the args file'))));
   }
   if (tlsInArgs(s.erlOptions)) return 'ERL_OPTIONS';
   return tlsInArgs(argsFileWords(vmArgsText)) ? s.vmArgs : undefined;

@@ -2,7 +2,7 @@
  * What the kernel says about sockets and processes, read from /proc (proc(5)): listening TCP
  * sockets from net/tcp and net/tcp6, and the beam process of a node from PID/cmdline and status.
  */
-import { readFileSync } from 'node:fs';
+import { readProc } from '../system/procs.js';
 import { join } from 'node:path';
 
 export interface ListeningSocket {
@@ -82,7 +82,7 @@ export function readListeningSockets(procRoot: string): ListeningSocket[] | { re
     ['tcp6', 6],
   ] as const) {
     try {
-      out.push(...parseProcNetTcp(readFileSync(join(procRoot, 'net', file), 'utf8'), family));
+      out.push(...parseProcNetTcp(readProc(join(procRoot, 'net', file)), family));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // A kernel without IPv6 has no tcp6; that is not a failure.

@@ -68,7 +68,7 @@ function listenStreamOverride(dropinDir: string): string[] | undefined {
   }
   let listen: string[] | undefined;
   for (const f of files) {
-    const text = readTextIfPresent(join(dropinDir, f)) ?? '';
+    const text = readTextIfPresent(join(dropinDir, f), 'the systemd drop-in') ?? '';
     for (const m of text.matchAll(/^[ \t]*ListenStream[ \t]*=[ \t]*(.*?)[ \t]*$/gm)) {
       const value = m[1] ?? '';
       if (value === '') listen = [];

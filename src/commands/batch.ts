@@ -3,7 +3,6 @@
  * (stdin by default), quoted as in a shell. Arguments (passwords too) travel from the file to the
  * node inside the distribution connection: they never reach any process's argv. See docs/native.md.
  */
-import { readFileSync } from 'node:fs';
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import { settingsFor } from '../cli.js';
@@ -13,7 +12,11 @@ import { EjctlError, Exit, usageError } from '../errors.js';
 import { chooseRunAs } from '../runAs.js';
 import { ensureSpoolDir } from '../system/spool.js';
 import { chooseTransport } from '../native/choose.js';
-import { readTextIfPresent } from '../system/files.js';
+import { readVmArgs } from '../system/files.js';
+import { BatchInputError, batchLines, openBatchSource, type BatchSource } from '../native/batchInput.js';
+import { executeBatch, type BatchCommand } from '../native/batch.js';
+import type { BatchLine } from '../native/shellWords.js';
+import { readSecret, SECRET_PLACEHOLDER } from '../secret.js';
 import { helpShownOrThrow, ownCommand } from './ownCommand.js';
 
 interface BatchOptions {
@@ -44,44 +47,70 @@ async function runBatch(ctx: Ctx, opts: GlobalOptions, file: string | undefined,
   const s = settingsFor(ctx, opts);
   const runAs = chooseRunAs(s, ctx);
   // Batch exists for the native transport: `auto` unless a transport was chosen explicitly.
-  if (chooseTransport(s, opts.transport ?? s.transport ?? 'auto', readTextIfPresent(s.vmArgs)) !== 'native') {
+  if (chooseTransport(s, opts.transport ?? s.transport ?? 'auto', readVmArgs(s.vmArgs)) !== 'native') {
     throw usageError(
       'batch needs the native transport, and this node is set up for the erl one (TLS distribution, -proto_dist or --transport erl)',
       'Run the commands one by one, or see docs/native.md.',
     );
   }
-  const { parseBatch, QuoteError } = await import('../native/shellWords.js');
-  const text = await readInput(ctx, file);
-  let lines;
-  try {
-    lines = parseBatch(text);
-  } catch (err) {
-    if (err instanceof QuoteError) throw usageError(`${file ?? 'stdin'}: ${err.message}; nothing was run`);
-    throw err;
+  if (opts.secretStdin && (file === undefined || file === '-')) {
+    throw usageError(
+      '--secret-stdin reads the secret from stdin, so the batch must come from a FILE',
+      `Example: ejctl --secret-stdin batch commands.txt < secret-file (a line of commands.txt holds ${SECRET_PLACEHOLDER})`,
+    );
   }
+  const source = await openBatchSource(file, ctx.stdin);
+  if ('error' in source) throw new EjctlError(source.error, Exit.usage);
+  const total = source.kind === 'whole' ? await checkWhole(source, opts.secretStdin) : undefined;
   if (opts.dryRun) {
-    ctx.stdout.write(`transport: native\nwould run ${lines.length} command(s) from ${file ?? 'stdin'} over one connection to ${s.node}\n`);
+    const count = total ?? (await checkWhole(source, opts.secretStdin));
+    ctx.stdout.write(`transport: native\nwould run ${count} command(s) from ${source.name} over one connection to ${s.node}\n`);
     return Exit.ok;
   }
+  const secret = opts.secretStdin ? await readSecret(ctx) : undefined;
   const cookie = readCookie(s, ctx.uid);
   await ensureSpoolDir(s, runAs, ctx);
-  const { executeBatch } = await import('../native/batch.js');
-  return executeBatch(ctx, s, cookie, lines, {
+  return executeBatch(ctx, s, cookie, withSecret(batchLines(source.open()), secret), {
     keepGoing: o.keepGoing === true,
     json: o.json === true,
     timeout: s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS,
+    source: source.name,
+    total,
   });
 }
 
-async function readInput(ctx: Pick<Ctx, 'stdin'>, file: string | undefined): Promise<string> {
-  if (file !== undefined && file !== '-') {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new EjctlError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, Exit.usage);
+/** Reads the whole input once before anything runs: bad quoting, an overlong line or a misplaced @SECRET@ run nothing. */
+async function checkWhole(source: BatchSource, secretGiven: boolean): Promise<number> {
+  let count = 0;
+  let placeholders = 0;
+  try {
+    for await (const c of withSecret(batchLines(source.open()), secretGiven ? '' : undefined)) {
+      count++;
+      if (c.shown.includes(SECRET_PLACEHOLDER)) placeholders++;
     }
+  } catch (err) {
+    if (err instanceof BatchInputError) throw usageError(`${source.name}: ${err.message}; nothing was run`);
+    throw err;
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of ctx.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
+  if (secretGiven && placeholders === 0) {
+    throw usageError(`--secret-stdin: no line of ${source.name} holds an argument written as ${SECRET_PLACEHOLDER}; nothing was run`);
+  }
+  return count;
+}
+
+/**
+ * Puts the secret where an argument is exactly @SECRET@. Without --secret-stdin such a line is an
+ * error: the node must never get the placeholder itself as a password.
+ */
+async function* withSecret(lines: AsyncIterable<BatchLine>, secret: string | undefined): AsyncGenerator<BatchCommand> {
+  for await (const { line, args } of lines) {
+    if (!args.includes(SECRET_PLACEHOLDER)) {
+      yield { line, args, shown: args };
+      continue;
+    }
+    if (secret === undefined) {
+      throw new BatchInputError(line, `holds ${SECRET_PLACEHOLDER}, and no secret was given (use --secret-stdin)`);
+    }
+    yield { line, args: args.map((a) => (a === SECRET_PLACEHOLDER ? secret : a)), shown: args };
+  }
 }

@@ -8,6 +8,7 @@ import { settingsFor } from '../cli.js';
 import type { Settings } from '../config/settings.js';
 import { cookieError, EjctlError, Exit } from '../errors.js';
 import { checkCookie } from '../cookie/check.js';
+import { MAX_COOKIE_LENGTH } from '../cookie/inspect.js';
 import { cookieFingerprint } from '../cookie/fingerprint.js';
 import { generateCookie } from '../cookie/generate.js';
 import { readCookie } from '../cookie/read.js';
@@ -106,7 +107,8 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
 /** One line from stdin, or typed at a hidden prompt on a terminal; never echoed. */
 async function readCookieLine(ctx: Pick<Ctx, 'stdin' | 'stderr'>): Promise<string> {
   try {
-    return await readSecret(ctx);
+    // At most 255 characters (OTP's limit) before the newline: an endless stdin cannot grow us.
+    return await readSecret(ctx, { limit: MAX_COOKIE_LENGTH, what: 'the cookie', exitCode: Exit.cookie });
   } catch (err) {
     // readSecret's only usage error is an empty line; say it in this command's words.
     if (err instanceof EjctlError && err.exitCode === Exit.usage) {

@@ -3,7 +3,7 @@
  * The native transport (the default) is imported statically; the erl control node's modules are
  * loaded only when that transport is used.
  */
-import { readTextIfPresent } from '../system/files.js';
+import { readVmArgs } from '../system/files.js';
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import type { Settings } from '../config/settings.js';
@@ -16,7 +16,7 @@ import { chooseTransport } from '../native/choose.js';
 import { forwardNative } from '../native/forward.js';
 
 export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings): Promise<number> {
-  const vmArgsText = readTextIfPresent(s.vmArgs);
+  const vmArgsText = readVmArgs(s.vmArgs);
   const transport = chooseTransport(s, opts.transport, vmArgsText);
   const runAs = chooseRunAs(s, ctx);
   const args = opts.secretStdin ? await withSecret(ctx, opts.words) : opts.words;

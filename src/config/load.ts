@@ -1,5 +1,5 @@
 /** Finds, reads and parses ejabberdctl.cfg, then resolves the settings. */
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { createRequire } from 'node:module';
 import type { Ctx } from '../context.js';
@@ -8,6 +8,7 @@ import { parseCtlConfig, type ParsedCfg } from './cfgParse.js';
 import { resolveSettings, unknownVariables, type LocationFlags, type Settings } from './settings.js';
 import { lookupUser } from '../system/users.js';
 import { wrongUserError } from '../runAs.js';
+import { LIMITS, LocalInputError, readBounded } from '../system/readBounded.js';
 
 export interface Loaded {
   settings: Settings;
@@ -84,14 +85,17 @@ function readCfg(
 ): ParsedCfg | undefined {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Non-blocking, a regular file only, at most 1 MiB: `-c /dev/zero` or a FIFO cannot hang us.
+    text = readBounded(path, { limit: LIMITS.cfg, what: 'the cfg file' });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !explicit) return undefined;
-    if (code === 'ENOENT') {
+    if (!(err instanceof LocalInputError)) throw err;
+    if (err.reason === 'missing' && !explicit) return undefined;
+    if (err.reason === 'missing') {
       throw configError(`${path}: no such file`, 'Check -c/--ctl-config or EJABBERDCTL_CONFIG_PATH.');
     }
-    throw configError(`${path}: cannot read it (${code ?? String(err)})`, 'Run ejctl as root or as the ejabberd user.');
+    if (err.reason === 'denied')
+      throw configError(`${path}: cannot read it (${err.code ?? 'EACCES'})`, 'Run ejctl as root or as the ejabberd user.');
+    throw err;
   }
   try {
     return parseCtlConfig(text, path, env);

@@ -4,7 +4,8 @@
  * and never put into a message.
  */
 import { formatMode } from '../system/files.js';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
+import { LIMITS, LocalInputError, readBounded } from '../system/readBounded.js';
 import { dirname } from 'node:path';
 
 export type Severity = 'fatal' | 'weak';
@@ -100,14 +101,9 @@ export function inspectCookieFile(path: string, owner: OwnerPolicy): CookieInspe
       fix: `chown it to ${owner.allowedText.split(' ')[0] ?? 'the node user'}`,
     });
   }
-  const text = readNoFollow(path);
-  if (text === undefined) {
-    add({
-      id: 'unreadable',
-      severity: 'fatal',
-      message: `${path} cannot be read by this user`,
-      fix: 'Run ejctl as root or as the user who owns the cookie.',
-    });
+  const text = readCookieText(path);
+  if (typeof text !== 'string') {
+    add(text);
     return result;
   }
   const contentProblems = checkCookieText(text, path);
@@ -200,19 +196,33 @@ function checkParent(path: string, add: (p: CookieProblem) => void): void {
   }
 }
 
-function readNoFollow(path: string): string | undefined {
-  let fd: number;
+/** The file's text (at most 255 characters and a newline), or the problem that stopped the read. */
+function readCookieText(path: string): string | CookieProblem {
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
-  } catch {
-    return undefined;
-  }
-  try {
-    if (!fstatSync(fd).isFile()) return undefined;
-    const buf = Buffer.alloc(4096);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).toString('latin1');
-  } finally {
-    closeSync(fd);
+    return readBounded(path, { limit: LIMITS.cookie, what: 'the cookie file', noFollow: true, encoding: 'latin1' });
+  } catch (err) {
+    if (!(err instanceof LocalInputError)) throw err;
+    if (err.reason === 'too-large') {
+      return {
+        id: 'too-long',
+        severity: 'fatal',
+        message: `${path} is longer than ${MAX_COOKIE_LENGTH} characters (Erlang refuses such a cookie)`,
+        fix: 'ejctl cookie init --force',
+      };
+    }
+    if (err.reason === 'not-regular' || err.reason === 'symlink') {
+      return {
+        id: 'not-regular',
+        severity: 'fatal',
+        message: `${path} is not a regular file`,
+        fix: 'Remove it and run: ejctl cookie init',
+      };
+    }
+    return {
+      id: 'unreadable',
+      severity: 'fatal',
+      message: `${path} cannot be read by this user`,
+      fix: 'Run ejctl as root or as the user who owns the cookie.',
+    };
   }
 }

@@ -9,7 +9,7 @@ import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
 import type { LaunchPlan } from '../run/plan.js';
 import { chooseControlUser } from '../runAs.js';
-import { readTextIfPresent } from '../system/files.js';
+import { inetrcPresent, readVmArgs } from '../system/files.js';
 import { controlWarnings } from './controlLaunch.js';
 import { inetrcPath } from './erlArgs.js';
 
@@ -22,9 +22,9 @@ export interface ControlSetup {
 
 export function controlSetup(ctx: Pick<Ctx, 'uid' | 'files'>, s: Settings): ControlSetup {
   const runAs = chooseControlUser(s, ctx);
-  const vmArgsText = readTextIfPresent(s.vmArgs);
+  const vmArgsText = readVmArgs(s.vmArgs);
   const inetrc = inetrcPath(s);
-  const exists = isFile(inetrc);
+  const exists = inetrcPresent(inetrc);
   const readable = exists && (runAs === undefined || readableBy(inetrc, runAs));
   return { runAs, vmArgsText, inetrcExists: readable, warnings: controlWarnings(s, vmArgsText, exists && !readable) };
 }

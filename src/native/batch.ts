@@ -6,17 +6,29 @@
  */
 import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
-import { Exit } from '../errors.js';
+import { Exit, usageError } from '../errors.js';
+import { BatchInputError } from './batchInput.js';
+import { fetchSecretPositions, redactArgs, type SecretPositions } from './batchRedact.js';
 import { describeOpenFailure } from './diagnose.js';
 import { nodedownLine, runForwarded, type Timeout } from './forward.js';
 import { openSession } from './open.js';
 import type { NativeSession } from './session.js';
-import type { BatchLine } from './shellWords.js';
+
+/** One command: `args` go to the node, `shown` is the line as written (@SECRET@ kept). */
+export interface BatchCommand {
+  line: number;
+  args: string[];
+  shown: string[];
+}
 
 export interface BatchRun {
   keepGoing: boolean;
   json: boolean;
   timeout: Timeout;
+  /** How the input is named in errors: a path or `stdin`. */
+  source: string;
+  /** The number of commands, when the input was checked whole first. */
+  total: number | undefined;
 }
 
 interface Tally {
@@ -24,15 +36,17 @@ interface Tally {
   failed: number[];
   firstFailure: number;
   lost: boolean;
+  stopped: boolean;
 }
 
 type Where = Pick<Settings, 'node' | 'nodeName' | 'cookieFile' | 'erlDistPort' | 'erlOptions' | 'vmArgs'>;
+type Out = Pick<Ctx, 'stdout' | 'stderr' | 'now'>;
 
 export async function executeBatch(
   ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env' | 'now'>,
   s: Where,
   cookie: string,
-  lines: BatchLine[],
+  commands: AsyncIterable<BatchCommand>,
   o: BatchRun,
 ): Promise<number> {
   const started = ctx.now();
@@ -42,52 +56,70 @@ export async function executeBatch(
     ctx.stderr.write(`${await describeOpenFailure(s, opened.failure)}\n`);
     return Exit.unreachable;
   }
-  const tally: Tally = { ran: 0, failed: [], firstFailure: Exit.ok, lost: false };
+  const tally: Tally = { ran: 0, failed: [], firstFailure: Exit.ok, lost: false, stopped: false };
+  let inputError: BatchInputError | undefined;
   try {
-    for (const line of lines) {
-      const code = await runLine(ctx, opened.session, s, line, o);
+    const defs = o.json ? await fetchSecretPositions(opened.session, o.timeout) : undefined;
+    for await (const command of commands) {
+      const code = await runLine(ctx, opened.session, s, command, o, defs);
       tally.ran++;
       if (code === Exit.ok) continue;
-      tally.failed.push(line.line);
+      tally.failed.push(command.line);
       if (tally.firstFailure === Exit.ok) tally.firstFailure = code;
       if (code === Exit.unreachable) tally.lost = true;
-      if (tally.lost || !o.keepGoing) break;
+      if (tally.lost || !o.keepGoing) {
+        tally.stopped = true;
+        break;
+      }
     }
+  } catch (err) {
+    if (!(err instanceof BatchInputError)) throw err;
+    inputError = err;
+    tally.stopped = true;
   } finally {
     opened.session.close();
   }
-  if (!o.json) ctx.stderr.write(summary(tally, lines.length, ctx.now() - started));
+  if (!o.json) ctx.stderr.write(summary(tally, o.total, ctx.now() - started));
+  if (inputError) throw usageError(`${o.source}: ${inputError.message}; the batch stopped there (${tally.ran} command(s) before it ran)`);
   return tally.firstFailure;
 }
 
 async function runLine(
-  ctx: Pick<Ctx, 'stdout' | 'stderr' | 'now'>,
+  ctx: Out,
   session: NativeSession,
   s: Where,
-  line: BatchLine,
+  command: BatchCommand,
   o: BatchRun,
+  defs: SecretPositions | undefined,
 ): Promise<number> {
   const t0 = ctx.now();
-  if (!o.json)
-    return runForwarded(
+  if (!o.json) {
+    let blocked = false;
+    const code = await runForwarded(
       session,
       s,
-      line.args,
+      command.args,
       o.timeout,
-      (b) => ctx.stdout.write(b),
+      (b) => {
+        if (!ctx.stdout.write(b)) blocked = true;
+      },
       (t) => ctx.stderr.write(t),
     );
-  const out = boundedOutput(MAX_JSON_STDOUT);
-  const exitCode = await runForwarded(session, s, line.args, o.timeout, out.write, (t) => ctx.stderr.write(t));
+    if (blocked) await drained(ctx.stdout);
+    return code;
+  }
+  const bounded = boundedOutput(MAX_JSON_STDOUT);
+  const exitCode = await runForwarded(session, s, command.args, o.timeout, bounded.write, (t) => ctx.stderr.write(t));
   const ms = Math.round((ctx.now() - t0) * 10) / 10;
   // The bytes are what the erl transport's latin1 stdout would show: one byte per character.
-  const stdout = out.bytes().toString('latin1');
-  const truncated = out.truncated() ? { stdoutTruncated: true } : {};
-  if (out.truncated())
+  const stdout = bounded.bytes().toString('latin1');
+  const truncated = bounded.truncated() ? { stdoutTruncated: true } : {};
+  if (bounded.truncated())
     ctx.stderr.write(
-      `ejctl batch: line ${line.line} printed more than ${MAX_JSON_STDOUT} bytes; its "stdout" holds the first ${MAX_JSON_STDOUT}\n`,
+      `ejctl batch: line ${command.line} printed more than ${MAX_JSON_STDOUT} bytes; its "stdout" holds the first ${MAX_JSON_STDOUT}\n`,
     );
-  ctx.stdout.write(`${JSON.stringify({ line: line.line, args: line.args, exitCode, stdout, ms, ...truncated })}\n`);
+  const args = redactArgs(command.shown, defs);
+  if (!ctx.stdout.write(`${JSON.stringify({ line: command.line, args, exitCode, stdout, ms, ...truncated })}\n`)) await drained(ctx.stdout);
   return exitCode;
 }
 
@@ -116,10 +148,34 @@ function boundedOutput(max: number) {
   };
 }
 
-function summary(t: Tally, total: number, ms: number): string {
-  const notRun = total - t.ran;
+/** Waits until a slow reader of stdout has caught up, so output never piles up in memory. */
+function drained(stream: Ctx['stdout']): Promise<void> {
+  if (!(stream as { writableNeedDrain?: boolean }).writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('close', done);
+    stream.once('error', done);
+  });
+}
+
+function summary(t: Tally, total: number | undefined, ms: number): string {
   const rate = ms > 0 ? ` (${Math.round((t.ran * 1000) / ms)} commands/s)` : '';
   const failed = t.failed.length === 0 ? '' : `, ${t.failed.length} failed (line${t.failed.length > 1 ? 's' : ''} ${t.failed.join(', ')})`;
-  const skipped = notRun > 0 ? `, ${notRun} not run${t.lost ? ' (connection lost)' : ''}` : '';
-  return `ejctl batch: ${t.ran} of ${total} command(s) run, ${t.ran - t.failed.length} ok${failed}${skipped}; ${Math.round(ms)} ms${rate}\n`;
+  const why = t.lost ? ' (connection lost)' : '';
+  let counted: string;
+  let skipped = '';
+  if (total !== undefined) {
+    counted = `${t.ran} of ${total} command(s) run`;
+    if (total > t.ran) skipped = `, ${total - t.ran} not run${why}`;
+  } else {
+    counted = `${t.ran} command(s) run`;
+    if (t.stopped) skipped = `, the rest not run${why}`;
+  }
+  return `ejctl batch: ${counted}, ${t.ran - t.failed.length} ok${failed}${skipped}; ${Math.round(ms)} ms${rate}\n`;
 }

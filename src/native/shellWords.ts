@@ -7,6 +7,8 @@
 export class QuoteError extends Error {}
 
 export function splitShellWords(line: string): string[] {
+  // Most lines quote nothing: split them without building each word a character at a time.
+  if (!/['"\\#]/.test(line)) return line.split(/[ \t\r]+/).filter((w) => w !== '');
   const words: string[] = [];
   let word = '';
   let inWord = false;

@@ -5,7 +5,8 @@
  * the rotation completes the cookies are dropped from it; --finalize removes it.
  */
 import { isProcessAlive } from '../system/procs.js';
-import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { LIMITS, LocalInputError, readBounded } from '../system/readBounded.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -75,15 +76,10 @@ export const journalPath = (dir: string, seed: string): string => join(dir, `rot
 export function readJournal(path: string): Journal | undefined {
   let text: string;
   try {
-    const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      text = readFileSync(fd, 'utf8');
-    } finally {
-      closeSync(fd);
-    }
+    text = readBounded(path, { limit: LIMITS.small, what: 'the rotation journal', noFollow: true, exitCode: Exit.error });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new EjctlError(`cannot read the rotation journal ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, Exit.error);
+    if (err instanceof LocalInputError && err.reason === 'missing') return undefined;
+    throw err;
   }
   return JSON.parse(text) as Journal;
 }
@@ -162,7 +158,7 @@ export function takeLock(dir: string, ctx: Pick<Ctx, 'stderr'>): () => void {
 
 function readLock(path: string): LockInfo | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockInfo;
+    return JSON.parse(readBounded(path, { limit: LIMITS.small, what: 'the rotation lock', noFollow: true })) as LockInfo;
   } catch {
     return undefined;
   }

@@ -3,7 +3,9 @@
  * symlink), the settings it gives, the cookie, the host's addresses, ejabberd's listeners,
  * whether the node runs, what the audit finds about file permissions, and systemd's EPMD units.
  */
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { LIMITS, LocalInputError, readBounded } from '../system/readBounded.js';
+import { readEjabberdYml } from '../system/files.js';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
@@ -58,11 +60,12 @@ function loadSettingsForSetup(ctx: DetectCtx, flags: LocationFlags): { settings:
 
 function readCfgText(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readBounded(path, { limit: LIMITS.cfg, what: 'the cfg file' });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return '';
-    throw configError(`${path}: cannot read it (${code ?? String(err)})`, 'Run ejctl setup as root.');
+    if (!(err instanceof LocalInputError)) throw err;
+    if (err.reason === 'missing') return '';
+    if (err.reason === 'denied') throw configError(`${path}: cannot read it (${err.code ?? 'EACCES'})`, 'Run ejctl setup as root.');
+    throw err;
   }
 }
 
@@ -85,8 +88,11 @@ export function hostAddresses(): HostAddress[] {
 }
 
 function readListeners(ymlPath: string): Listener[] | undefined {
+  // A FIFO or an oversized file throws (78): setup runs as root in a directory ejabberd writes.
+  const text = readEjabberdYml(ymlPath);
+  if (text === undefined) return undefined;
   try {
-    return parseListeners(readFileSync(ymlPath, 'utf8'));
+    return parseListeners(text);
   } catch {
     return undefined;
   }

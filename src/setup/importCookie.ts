@@ -3,9 +3,9 @@
  * on stdin. Validated like `ejctl cookie import`; a weak one is taken (the cluster runs on it)
  * with a warning to rotate it. It goes nowhere but into memory until apply writes it.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { LIMITS, readBounded } from '../system/readBounded.js';
 import type { Ctx } from '../context.js';
-import { cookieError, usageError } from '../errors.js';
+import { cookieError, Exit, usageError } from '../errors.js';
 import { checkCookieText } from '../cookie/inspect.js';
 import { validateImported } from '../cookie/store.js';
 import type { Prompter } from './prompt.js';
@@ -28,22 +28,15 @@ export async function readImportedCookie(flags: SetupFlags, p: Prompter, ctx: Pi
   return validateImported(await readAll(ctx.stdin), true, ctx);
 }
 
-/** Reads the file without following a symlink and without blocking on a FIFO. */
+/** Reads the file without following a symlink, without blocking on a FIFO, at most 257 bytes. */
 function readCookieSource(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
-  } catch (err) {
-    throw cookieError(`cannot read the cookie to import from ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  try {
-    if (!fstatSync(fd).isFile()) throw cookieError(`${path} is not a regular file`);
-    const buf = Buffer.alloc(MAX_READ);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).toString('latin1');
-  } finally {
-    closeSync(fd);
-  }
+  return readBounded(path, {
+    limit: LIMITS.cookie,
+    what: 'the cookie to import',
+    noFollow: true,
+    exitCode: Exit.cookie,
+    encoding: 'latin1',
+  });
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

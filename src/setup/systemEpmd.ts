@@ -4,7 +4,8 @@
  * that resets ListenStream and lists loopback (and a cluster member's own address). Deciding is
  * pure; apply writes the drop-in through stagedFile, as it writes the cfg.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { readTextIfPresent } from '../system/files.js';
 import { isIPv6 } from 'node:net';
 import { dirname, join } from 'node:path';
 import { configError } from '../errors.js';
@@ -33,12 +34,7 @@ export function readSystemEpmd(
   stateOf: (path: string) => FileState | undefined,
 ): SystemEpmdFacts {
   const dropinPath = join(systemdDir, EPMD_DROPIN);
-  let dropinText: string | undefined;
-  try {
-    dropinText = readFileSync(dropinPath, 'utf8');
-  } catch {
-    dropinText = undefined;
-  }
+  const dropinText = readTextIfPresent(dropinPath, 'the systemd drop-in');
   return { state, dropinPath, dropinText, dropinState: stateOf(dropinPath) };
 }
 

@@ -3,7 +3,8 @@
  * (ejabberdctl's `pgrep -f NODE` also matches any process whose command line merely mentions the
  * node, such as `ejabberdctl -n NODE`); used by `start`/`stopped` and by the audit.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { LIMITS, readBounded } from './readBounded.js';
 import { join } from 'node:path';
 
 export interface BeamProcess {
@@ -36,15 +37,20 @@ export function findBeams(node: string, procRoot = '/proc'): BeamProcess[] {
   for (const entry of readdirSync(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const argv = readFileSync(join(procRoot, entry, 'cmdline'), 'utf8').split('\0');
+      const argv = readProc(join(procRoot, entry, 'cmdline')).split('\0');
       if (!argvNamesNode(argv, node)) continue;
-      const uids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(readFileSync(join(procRoot, entry, 'status'), 'utf8'));
+      const uids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(readProc(join(procRoot, entry, 'status')));
       beams.push({ pid: Number(entry), argv, uid: Number(uids?.[1]), euid: Number(uids?.[2]) });
     } catch {
-      /* the process ended while we looked */
+      /* the process ended while we looked, or its command line is beyond the limit (not a beam we started) */
     }
   }
   return beams;
+}
+
+/** A /proc file, at most 16 MiB (its size shows as 0, so only the read can tell). */
+export function readProc(path: string): string {
+  return readBounded(path, { limit: LIMITS.proc, what: 'the process file' });
 }
 
 /** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */

@@ -1,5 +1,5 @@
 /** Unix users and groups, read from the passwd and group files (Node has no getpwnam). */
-import { readFileSync } from 'node:fs';
+import { LIMITS, LocalInputError, readBounded } from './readBounded.js';
 import type { SystemFiles } from '../context.js';
 
 export interface UnixUser {
@@ -9,11 +9,13 @@ export interface UnixUser {
   home: string;
 }
 
+/** The lines of the passwd or group file; none when it is missing or unreadable. At most 16 MiB. */
 function readLines(file: string): string[] {
   try {
-    return readFileSync(file, 'utf8').split('\n');
-  } catch {
-    return [];
+    return readBounded(file, { limit: LIMITS.accounts, what: 'the accounts file' }).split('\n');
+  } catch (err) {
+    if (err instanceof LocalInputError && (err.reason === 'missing' || err.reason === 'denied')) return [];
+    throw err;
   }
 }
 

@@ -54,7 +54,7 @@ describe('ejabberdctl.cfg', () => {
     mkdirSync(dir);
     const r = await ejctl(['-c', dir, 'audit', '--json']);
     expect(r.exitCode).toBe(78);
-    expect(r.stderr).toContain(`${dir}: cannot read it (EISDIR)`);
+    expect(r.stderr).toContain(`the cfg file ${dir} is not a regular file (a directory)`);
   });
 });
 

@@ -1,11 +1,10 @@
 /** What every lifecycle command shares: the files a launch reads, and an outcome turned into an exit code. */
-import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { Settings } from '../../config/settings.js';
 import { inetrcPath } from '../../erl/erlArgs.js';
 import { describeOutcome, type Outcome } from '../../run/runner.js';
 import { EjctlError, Exit } from '../../errors.js';
-import { readTextIfPresent } from '../../system/files.js';
+import { inetrcPresent, readVmArgs } from '../../system/files.js';
 
 export interface LaunchFiles {
   vmArgsText: string | undefined;
@@ -13,7 +12,7 @@ export interface LaunchFiles {
 }
 
 export function launchFiles(s: Pick<Settings, 'vmArgs' | 'configDir'>): LaunchFiles {
-  return { vmArgsText: readTextIfPresent(s.vmArgs), inetrcExists: existsSync(inetrcPath(s)) };
+  return { vmArgsText: readVmArgs(s.vmArgs), inetrcExists: inetrcPresent(inetrcPath(s)) };
 }
 
 /** The child's exit code; 128+N when a signal ended it, as a shell reports it. */

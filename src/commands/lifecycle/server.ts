@@ -11,7 +11,7 @@ import { runPlan, type RunOptions } from '../../run/runner.js';
 import { chooseRunAs } from '../../runAs.js';
 import { ensureSpoolDir } from '../../system/spool.js';
 import { Exit } from '../../errors.js';
-import { readTextIfPresent } from '../../system/files.js';
+import { readEjabberdYml } from '../../system/files.js';
 import { assertNodeCanReadCookie, assertNotRoot, checkStart } from './checks.js';
 import { exitCodeOf, launchFiles } from './launch.js';
 import { parseLifecycleOptions } from './options.js';
@@ -43,7 +43,7 @@ export async function launchServer(ctx: Ctx, opts: GlobalOptions, mode: ServerMo
   const s = settingsFor(ctx, opts);
   const runAs = chooseRunAs(s, ctx);
   assertNotRoot(runAs, ctx, o.allowRoot);
-  const plan = buildServerLaunch(s, { mode, runAs, ...launchFiles(s), ymlText: readTextIfPresent(s.ejabberdConfigPath), now: new Date() });
+  const plan = buildServerLaunch(s, { mode, runAs, ...launchFiles(s), ymlText: readEjabberdYml(s.ejabberdConfigPath), now: new Date() });
   if (opts.dryRun) {
     ctx.stdout.write(describePlan(plan));
     return Exit.ok;

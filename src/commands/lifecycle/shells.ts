@@ -11,7 +11,7 @@ import { runPlan } from '../../run/runner.js';
 import { chooseRunAs } from '../../runAs.js';
 import { ensureSpoolDir } from '../../system/spool.js';
 import { EjctlError, Exit } from '../../errors.js';
-import { readTextIfPresent } from '../../system/files.js';
+import { readEjabberdYml } from '../../system/files.js';
 import { assertNodeCanReadCookie, assertNotRoot, checkStart } from './checks.js';
 import { exitCodeOf, launchFiles } from './launch.js';
 import { parseLifecycleOptions } from './options.js';
@@ -103,7 +103,7 @@ export const iexdebug = (ctx: Ctx, opts: GlobalOptions) =>
 export const iexlive = (ctx: Ctx, opts: GlobalOptions) =>
   runShell(ctx, opts, {
     description: 'Start in interactive mode, with Elixir shell',
-    build: (s, req) => buildIexLiveLaunch(s, { ...req, ymlText: readTextIfPresent(s.ejabberdConfigPath), now: new Date() }),
+    build: (s, req) => buildIexLiveLaunch(s, { ...req, ymlText: readEjabberdYml(s.ejabberdConfigPath), now: new Date() }),
     warning: LIVE_WARNING,
     server: true,
     requires: requireIex,

@@ -49,19 +49,23 @@ export function showWarning(ctx: Pick<Ctx, 'stdout' | 'stdin'>, bypass: boolean,
   ctx.stdout.write('\n');
 }
 
+/** The answer is only waited for: after this many bytes without a newline (`</dev/zero`) we go on. */
+const MAX_ANSWER_BYTES = 4096;
+
 /**
  * A blocking read, one byte at a time, so nothing after the line is taken from the shell that
  * inherits stdin next. A non-blocking stdin (EAGAIN) is polled.
  */
 function readLineSync(fd: number): void {
   const byte = Buffer.alloc(1);
-  for (;;) {
+  for (let read = 0; read < MAX_ANSWER_BYTES; read++) {
     let n: number;
     try {
       n = readSync(fd, byte, 0, 1, null);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      read--; // waiting is not reading
       continue;
     }
     if (n === 0 || byte[0] === 0x0a || byte[0] === 0x0d) return;
