@@ -1,5 +1,5 @@
 /**
- * The cookie of the cluster being joined: from --cookie-file, typed at a hidden prompt, or piped
+ * The cookie of the cluster being joined: from --import-cookie, typed at a hidden prompt, or piped
  * on stdin. Validated like `ejctl cookie import`; a weak one is taken (the cluster runs on it)
  * with a warning to rotate it. It goes nowhere but into memory until apply writes it.
  */
@@ -19,12 +19,12 @@ export async function readImportedCookie(flags: SetupFlags, p: Prompter, ctx: Pi
   if (p.interactive) {
     const typed = await p.secret({
       message: "Paste the cluster's cookie (not shown; compare its fingerprint with `ejctl cookie fingerprint` on a cluster node)",
-      flag: '--cookie-file PATH',
+      flag: '--import-cookie FILE',
       validate: (v) => checkCookieText(v, 'the cookie').find((x) => x.severity === 'fatal')?.message,
     });
     return validateImported(typed, true, ctx);
   }
-  if (ctx.stdin.isTTY) throw usageError('--cookie import needs the cookie: pass --cookie-file PATH, or pipe it on stdin');
+  if (ctx.stdin.isTTY) throw usageError('--cookie import needs the cookie: pass --import-cookie FILE, or pipe it on stdin');
   return validateImported(await readAll(ctx.stdin), true, ctx);
 }
 
