@@ -11,9 +11,12 @@ does, with the same output and exit codes. 'ejctl help [COMMAND]' is ejabberd's 
 
 ejctl's own commands ('ejctl COMMAND --help' for each):
   start | foreground | foreground-quiet | live   start the ejabberd node (as INSTALLUSER)
+  restart-vm                                     stop the VM, start a new one with the current cfg
+                                                 and cookie ('restart' is ejabberd's, in the same VM)
   debug | etop | iexdebug | iexlive              attach to the running node
   ping [NODE] | started | stopped                check or wait for the node
-  cookie init|check|fingerprint|import|rotate    the Erlang cookie, safely
+  cookie init|check|fingerprint|import|rotate|backups
+                                                 the Erlang cookie, safely
   audit                                          read-only security check
   setup                                          first-run hardening (interactive or flags)
   batch [FILE]                                   many commands over one connection
