@@ -46,6 +46,10 @@ const FLAGS: Record<string, 'noTimeout' | 'dryRun' | 'verbose' | 'help' | 'secre
   '--secret-stdin': 'secretStdin',
 };
 
+/** ejctl's option words, for the typo hint (src/typoHint.ts). */
+export const VALUE_WORDS = Object.keys(WITH_VALUE);
+export const FLAG_WORDS = Object.keys(FLAGS);
+
 export function parseGlobalArgs(argv: readonly string[]): GlobalOptions {
   const opts: GlobalOptions = { dryRun: false, verbose: false, help: false, secretStdin: false, forceForward: false, words: [] };
   let i = 0;

@@ -11,6 +11,7 @@ import { describeOrigin, type Settings } from './config/settings.js';
 // Static: forwarding is what most calls do. The commands ejctl handles itself are loaded on
 // demand (registry.ts).
 import { forwardCommand } from './commands/forward.js';
+import { typoHint } from './typoHint.js';
 
 export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
   try {
@@ -23,7 +24,10 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
     const name = opts.words[0];
     const load = name !== undefined && !opts.forceForward ? COMMANDS[name] : undefined;
     if (load) return await (await load())(ctx, opts);
-    return await forwardCommand(ctx, opts, settingsFor(ctx, opts));
+    const code = await forwardCommand(ctx, opts, settingsFor(ctx, opts));
+    const hint = code === Exit.ok || opts.forceForward ? undefined : typoHint(name);
+    if (hint) ctx.stderr.write(`ejctl: ${hint}\n`);
+    return code;
   } catch (err) {
     return report(ctx, err);
   }
