@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { cleanupTempDirs, ejctl, isRoot, nodeUser } from '../helpers/env.js';
+import { cleanupTempDirs, EJCTL, ejctl, epmdPort, isRoot, nodeUser } from '../helpers/env.js';
 import { parseCtlConfig } from '../../src/config/cfgParse.js';
 import { cookieFingerprint } from '../../src/cookie/fingerprint.js';
 import { hostAddresses } from '../../src/setup/detect.js';
@@ -232,6 +232,31 @@ describe.skipIf(!isRoot)('--cookie-file has one meaning: where the cookie lives'
     expect(r.stderr).toContain(
       "ejctl: after 'setup', --cookie-file is no longer an option: to import a cluster's cookie from a file, use --import-cookie FILE",
     );
+    expect(snapshot(inst.dir)).toEqual(before);
+  });
+});
+
+describe.skipIf(!isRoot)('setup by a user who cannot write the files', () => {
+  it('fails before the first question with exit 77, naming the directory and the fix; nothing changes', async () => {
+    const inst = await createDebianInstall();
+    const user = nodeUser();
+    if (!user) throw new Error('no ejabberd user');
+    const before = snapshot(inst.dir);
+    const { execa } = await import('execa');
+    const r = await execa(process.execPath, [EJCTL, 'setup', '--config-dir', inst.dir, '--systemd-dir', inst.systemdDir, '--yes'], {
+      uid: user.uid,
+      gid: user.gid,
+      env: { HOME: inst.home, CI: undefined, ERL_EPMD_PORT: epmdPort() },
+      reject: false,
+      stdin: 'ignore',
+    });
+    expect(r.exitCode).toBe(77);
+    expect(r.stderr).toContain(
+      `ejctl: setup cannot change this installation as uid ${user.uid}: cannot write in ${dirname(inst.realCfg)} (EACCES)`,
+    );
+    expect(r.stderr).toContain('Nothing was asked or changed');
+    expect(r.stderr).toContain('ejctl: Run it as root (sudo ejctl setup ...).');
+    expect(r.stdout).toBe(''); // no plan shown before the failure
     expect(snapshot(inst.dir)).toEqual(before);
   });
 });
