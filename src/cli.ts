@@ -16,9 +16,9 @@ import { typoHint } from './typoHint.js';
 export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
   try {
     const opts = parseGlobalArgs(argv);
-    if (opts.help) {
-      const { HELP } = await import('./help.js');
-      ctx.stdout.write(HELP);
+    if (opts.help || opts.version) {
+      const { HELP, EJCTL_VERSION } = await import('./help.js');
+      ctx.stdout.write(opts.help ? HELP : `ejctl ${EJCTL_VERSION}\n`);
       return Exit.ok;
     }
     const name = opts.words[0];

@@ -1,4 +1,5 @@
 /** `ejctl --help`: ejctl's own help. `ejctl help` is ejabberd's, forwarded as ejabberdctl does. */
+/** package.json's version; test/cli.test.ts keeps the two equal. */
 export const EJCTL_VERSION = '0.1.0';
 
 export const HELP = `ejctl ${EJCTL_VERSION}: a drop-in, secure-by-default replacement for ejabberdctl
@@ -39,7 +40,8 @@ ejctl's own options:
       --transport T        erl, native or auto (EJCTL_TRANSPORT)
       --dry-run            print the launch plan (cookie redacted) and run nothing
       --verbose            say on stderr which files and settings are used
-  -h, --help               this help
+  -h, --help               this help (its first line names ejctl's version)
+  -V                       print ejctl's version ('--version N' is ejabberd's API version)
 
 Exit codes: 0 ok, 1 error, 2 usage (ejabberd), 3 node unreachable, 4 already running,
 5 registered without beam, 6 spool dir, 7 wrong user, 64 ejctl usage, 77 cookie or

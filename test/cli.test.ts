@@ -78,7 +78,7 @@ describe('settings errors', () => {
 
   it.each([
     [['cookie', 'init', '--bogus'], "unknown option '--bogus'", 'ejctl cookie'],
-    [['cookie'], 'ejctl cookie needs one of: init, check, fingerprint, import, rotate', 'ejctl cookie'],
+    [['cookie'], 'ejctl cookie needs one of: init, check, fingerprint, import, backups, rotate', 'ejctl cookie'],
     [['batch', '--bogus'], "unknown option '--bogus'", 'ejctl batch'],
     [['audit', '--fail-on', 'x'], "option '--fail-on <level>' argument 'x' is invalid", 'ejctl audit'],
     [['started', '--timeout', '0'], 'expected a whole number of seconds, at least 1', 'ejctl started'],
