@@ -1,21 +1,47 @@
 #!/usr/bin/env bash
 # Quick start: installs what is missing (Debian's ejabberd, npm packages), builds ejctl, starts a
-# throw-away ejabberd node in /tmp/ejctl-sandbox the secure way, and drives it with ejctl the way
-# scripts drive ejabberdctl. The node is stopped and removed at the end (KEEP=1 keeps it).
+# throw-away ejabberd node the secure way, and drives it with ejctl the way scripts drive
+# ejabberdctl. The node is stopped and its directory removed at the end (KEEP=1 keeps them).
+#
+# Safe to run twice at once, next to other sandboxes: each run has its own directory (mktemp), node
+# name, c2s port and distribution port, and its cleanup stops only its own node. The install and
+# build steps take a lock on the repository, so two runs do not rebuild it under each other.
+# SKIP_BUILD=1 skips them (the tests use it; node_modules and dist must then be in place).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=/tmp/ejctl-sandbox
 
-bash scripts/install-deps.sh
-npm ci --no-audit --no-fund --loglevel=error
-npm run build --silent
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  exec 9<.            # a lock on the repository directory itself: no file to create or plant
+  flock 9
+  bash scripts/install-deps.sh
+  npm ci --no-audit --no-fund --loglevel=error
+  npm run build --silent
+  flock -u 9
+fi
 
-[ -e "$dir" ] && scripts/sandbox.sh down "$dir" >/dev/null 2>&1 || true
-[ "${KEEP:-0}" = 1 ] || trap 'echo; echo "+ scripts/sandbox.sh down $dir"; scripts/sandbox.sh down "$dir"' EXIT
+free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'; }
+base=$(mktemp -d "${TMPDIR:-/tmp}/ejctl-quickstart.XXXXXX")
+chmod 0755 "$base"  # the node's user must reach its files inside
+dir=$base/sandbox
+suffix=${base##*.}
+node_name="ejctl-qs-$$-${suffix,,}@localhost"  # lower case: Erlang quotes a node name with capitals
+dist_port=$(free_port)
+export SANDBOX_NODE=$node_name SANDBOX_C2S_PORT=$(free_port) SANDBOX_WINDOW="$dist_port-$dist_port"
+
+cleanup() {
+  echo; echo "+ scripts/sandbox.sh down $dir"
+  scripts/sandbox.sh down "$dir" || true
+  rmdir "$base" 2>/dev/null || true
+}
+if [ "${KEEP:-0}" = 1 ]; then
+  trap 'echo; echo "+ kept: $dir (node $node_name); remove it with: scripts/sandbox.sh down $dir"' EXIT
+else
+  trap cleanup EXIT
+fi
 
 show() { echo; echo "+ ejctl $*"; set +e; node bin/ejctl.js -c "$dir/ejabberdctl.cfg" "$@"; echo "(exit code $?)"; set -e; }
 
-echo "+ scripts/sandbox.sh up $dir"
+echo "+ scripts/sandbox.sh up $dir   (node $node_name, c2s port $SANDBOX_C2S_PORT, distribution port $dist_port)"
 scripts/sandbox.sh up "$dir"
 show status
 show cookie check
@@ -30,7 +56,8 @@ show no_such_command
 show --dry-run registered_users localhost
 show audit
 echo
-pid=$(pgrep -f -- "-sname ejctl-sandbox@localhost" | head -1)
+# This run's node only: its name is unique, and must end the argument (no longer name matches).
+pid=$(pgrep -f -- "-sname $node_name( |\$)" | head -1)
 echo "+ the node (pid $pid) runs as: $(ps -o user= -p "$pid")"
 # grep reads the cookie as its pattern file, so the cookie is not in grep's own argv either.
 if grep -l -s -F -f "$dir/home/.erlang.cookie" /proc/[0-9]*/cmdline /proc/[0-9]*/environ; then

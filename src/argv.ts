@@ -10,6 +10,8 @@ export interface GlobalOptions extends LocationFlags {
   dryRun: boolean;
   verbose: boolean;
   help: boolean;
+  /** `-V`: ejctl's own version (`--version N` is ejabberd's API version, passed on as ejabberdctl does). */
+  version: boolean;
   /** Read one secret from stdin (or a hidden prompt) and put it where an argument is `@SECRET@`. */
   secretStdin: boolean;
   transport?: string;
@@ -36,18 +38,31 @@ const WITH_VALUE: Record<string, keyof LocationFlags | 'transport'> = {
   '--transport': 'transport',
 };
 
-const FLAGS: Record<string, 'noTimeout' | 'dryRun' | 'verbose' | 'help' | 'secretStdin'> = {
+const FLAGS: Record<string, 'noTimeout' | 'dryRun' | 'verbose' | 'help' | 'version' | 'secretStdin'> = {
   '-t': 'noTimeout',
   '--no-timeout': 'noTimeout',
   '--dry-run': 'dryRun',
   '--verbose': 'verbose',
   '-h': 'help',
   '--help': 'help',
+  '-V': 'version',
   '--secret-stdin': 'secretStdin',
 };
 
+/** ejctl's option words, for the typo hint (src/typoHint.ts). */
+export const VALUE_WORDS = Object.keys(WITH_VALUE);
+export const FLAG_WORDS = Object.keys(FLAGS);
+
 export function parseGlobalArgs(argv: readonly string[]): GlobalOptions {
-  const opts: GlobalOptions = { dryRun: false, verbose: false, help: false, secretStdin: false, forceForward: false, words: [] };
+  const opts: GlobalOptions = {
+    dryRun: false,
+    verbose: false,
+    help: false,
+    version: false,
+    secretStdin: false,
+    forceForward: false,
+    words: [],
+  };
   let i = 0;
   for (; i < argv.length; i++) {
     const word = argv[i] ?? '';

@@ -11,19 +11,23 @@ import { describeOrigin, type Settings } from './config/settings.js';
 // Static: forwarding is what most calls do. The commands ejctl handles itself are loaded on
 // demand (registry.ts).
 import { forwardCommand } from './commands/forward.js';
+import { typoHint } from './typoHint.js';
 
 export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
   try {
     const opts = parseGlobalArgs(argv);
-    if (opts.help) {
-      const { HELP } = await import('./help.js');
-      ctx.stdout.write(HELP);
+    if (opts.help || opts.version) {
+      const { HELP, EJCTL_VERSION } = await import('./help.js');
+      ctx.stdout.write(opts.help ? HELP : `ejctl ${EJCTL_VERSION}\n`);
       return Exit.ok;
     }
     const name = opts.words[0];
     const load = name !== undefined && !opts.forceForward ? COMMANDS[name] : undefined;
     if (load) return await (await load())(ctx, opts);
-    return await forwardCommand(ctx, opts, settingsFor(ctx, opts));
+    const code = await forwardCommand(ctx, opts, settingsFor(ctx, opts));
+    const hint = code === Exit.ok || opts.forceForward ? undefined : typoHint(name);
+    if (hint) ctx.stderr.write(`ejctl: ${hint}\n`);
+    return code;
   } catch (err) {
     return report(ctx, err);
   }

@@ -1,4 +1,5 @@
 /** `ejctl --help`: ejctl's own help. `ejctl help` is ejabberd's, forwarded as ejabberdctl does. */
+/** package.json's version; test/cli.test.ts keeps the two equal. */
 export const EJCTL_VERSION = '0.1.0';
 
 export const HELP = `ejctl ${EJCTL_VERSION}: a drop-in, secure-by-default replacement for ejabberdctl
@@ -11,9 +12,12 @@ does, with the same output and exit codes. 'ejctl help [COMMAND]' is ejabberd's 
 
 ejctl's own commands ('ejctl COMMAND --help' for each):
   start | foreground | foreground-quiet | live   start the ejabberd node (as INSTALLUSER)
+  restart-vm                                     stop the VM, start a new one with the current cfg
+                                                 and cookie ('restart' is ejabberd's, in the same VM)
   debug | etop | iexdebug | iexlive              attach to the running node
   ping [NODE] | started | stopped                check or wait for the node
-  cookie init|check|fingerprint|import|rotate    the Erlang cookie, safely
+  cookie init|check|fingerprint|import|rotate|backups
+                                                 the Erlang cookie, safely
   audit                                          read-only security check
   setup                                          first-run hardening (interactive or flags)
   batch [FILE]                                   many commands over one connection
@@ -36,7 +40,8 @@ ejctl's own options:
       --transport T        erl, native or auto (EJCTL_TRANSPORT)
       --dry-run            print the launch plan (cookie redacted) and run nothing
       --verbose            say on stderr which files and settings are used
-  -h, --help               this help
+  -h, --help               this help (its first line names ejctl's version)
+  -V                       print ejctl's version ('--version N' is ejabberd's API version)
 
 Exit codes: 0 ok, 1 error, 2 usage (ejabberd), 3 node unreachable, 4 already running,
 5 registered without beam, 6 spool dir, 7 wrong user, 64 ejctl usage, 77 cookie or

@@ -47,6 +47,20 @@ describe('settings errors', () => {
     const r = await n.ctl(['--node', 'no-host-part', 'status']);
     expect(r.exitCode).toBe(78);
     expect(r.stderr).toContain("ERLANG_NODE (from the command line): 'no-host-part' is not of the form name@host");
+    // The value came from -n, so the hint names -n, not the cfg the operator never touched.
+    expect(r.stderr).toContain('ejctl: Fix the value of -n/--node on the command line.');
+    expect(r.stderr).not.toContain('Fix ERLANG_NODE in');
+  });
+
+  it('a bad value from the cfg or the environment: the hint names where it came from', async () => {
+    const n = await createTestNodeFiles({ cfgExtra: 'FIREWALL_WINDOW=9-8' });
+    const fromCfg = await n.ctl(['status']);
+    expect(fromCfg.exitCode).toBe(78);
+    expect(fromCfg.stderr).toMatch(/ejctl: Fix FIREWALL_WINDOW in \S+ejabberdctl\.cfg line \d+ \(see ejabberdctl\.cfg\.example\)\./);
+    const clean = await createTestNodeFiles();
+    const fromEnv = await clean.ctl(['status'], { env: { ERL_EPMD_ADDRESS: 'not-an-address' } });
+    expect(fromEnv.exitCode).toBe(78);
+    expect(fromEnv.stderr).toContain('ejctl: Fix or unset ERL_EPMD_ADDRESS in the environment');
   });
 
   it('an unknown cfg variable is a warning on stderr, not an error', async () => {
@@ -64,7 +78,7 @@ describe('settings errors', () => {
 
   it.each([
     [['cookie', 'init', '--bogus'], "unknown option '--bogus'", 'ejctl cookie'],
-    [['cookie'], 'ejctl cookie needs one of: init, check, fingerprint, import, rotate', 'ejctl cookie'],
+    [['cookie'], 'ejctl cookie needs one of: init, check, fingerprint, import, backups, rotate', 'ejctl cookie'],
     [['batch', '--bogus'], "unknown option '--bogus'", 'ejctl batch'],
     [['audit', '--fail-on', 'x'], "option '--fail-on <level>' argument 'x' is invalid", 'ejctl audit'],
     [['started', '--timeout', '0'], 'expected a whole number of seconds, at least 1', 'ejctl started'],

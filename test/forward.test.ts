@@ -11,11 +11,17 @@ describe('forwarding to a real ejabberd node', () => {
   });
 
   it('--dry-run shows the plan without the cookie and runs nothing', async () => {
+    // The plan of the transport that would be used: native by default, the erl launch with erl.
     const r = await n.ctl(['--dry-run', 'register', 'dryrun', 'localhost', 'pw-not-shown']);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('"-sname","undefined","-hidden","-nocookie"');
-    expect(r.stdout).not.toContain(n.cookie);
-    expect(r.stdout).not.toContain('pw-not-shown');
+    expect(r.stdout).toContain("call: ejabberd_ctl:process for 'register' with 3 more argument(s) (not shown), at most 60 s");
+    expect(r.stdout).not.toContain('-nocookie');
+    const viaErl = await n.ctl(['--transport', 'erl', '--dry-run', 'register', 'dryrun', 'localhost', 'pw-not-shown']);
+    expect(viaErl.stdout).toContain('"-sname","undefined","-hidden","-nocookie"');
+    for (const out of [r.stdout, viaErl.stdout]) {
+      expect(out).not.toContain(n.cookie);
+      expect(out).not.toContain('pw-not-shown');
+    }
     const check = await n.ctl(['check_account', 'dryrun', 'localhost']);
     expect(check.exitCode).toBe(1);
   });

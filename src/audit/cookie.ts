@@ -6,6 +6,7 @@ import { lstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
+import { listCookieBackups } from '../cookie/backups.js';
 import { checkCookie } from '../cookie/check.js';
 import type { CookieProblem } from '../cookie/inspect.js';
 import { CATALOG, finding, type FindingId } from './catalog.js';
@@ -29,6 +30,24 @@ function cookieFinding(problem: CookieProblem, path: string): Finding {
   if (id in CATALOG) return finding(id as FindingId, parts);
   // A problem `cookie check` learnt after this catalog: still reported, never dropped.
   return { id, severity: problem.severity === 'fatal' ? 'high' : 'medium', title: problem.message, ...parts };
+}
+
+/** Old cookies left by setup, `cookie init --force` or a rotation: each still opens a node that runs on it. */
+export function auditCookieBackups(settings: Pick<Settings, 'cookieFile'>): CheckResult {
+  const backups = listCookieBackups(settings.cookieFile);
+  if (backups.length === 0) return { findings: [], skipped: [] };
+  const shown = backups.slice(0, 3).map((b) => b.path);
+  const more = backups.length > shown.length ? ` and ${backups.length - shown.length} more` : '';
+  return {
+    findings: [
+      finding('cookie-backups', {
+        path: backups[0]?.path ?? settings.cookieFile,
+        evidence: `${backups.length} old cookie${backups.length === 1 ? '' : 's'} next to ${settings.cookieFile}: ${shown.join(', ')}${more}`,
+        fix: 'Once every node runs on the current cookie: ejctl cookie backups --remove (ejctl cookie backups lists them)',
+      }),
+    ],
+    skipped: [],
+  };
 }
 
 /** `rootHome` is /root; only root can look inside it. */

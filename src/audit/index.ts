@@ -6,7 +6,7 @@
 import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
 import { epmdPort } from '../system/epmd.js';
-import { auditCookie, auditRootHomeCookie } from './cookie.js';
+import { auditCookie, auditCookieBackups, auditRootHomeCookie } from './cookie.js';
 import { checkControlCodeOptions, checkCtlConfigShellCode, checkLoglevel, checkRunsAsRoot, checkSetcookie } from './config.js';
 import { readEjabberdYml, readTextIfPresent, readVmArgs } from '../system/files.js';
 import { auditFiles } from './files.js';
@@ -45,6 +45,7 @@ export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?
   const merged = mergeResults([
     evaluateNetwork(settings, facts),
     auditCookie(settings, ctx),
+    auditCookieBackups(settings),
     auditRootHomeCookie(settings, roots.rootHome),
     auditFiles(settings, ctx),
     { findings: checkCtlConfigShellCode(settings, ctx.env), skipped: [] },

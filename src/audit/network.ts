@@ -106,7 +106,7 @@ function checkDistribution(
     findings.push(
       finding('dist-port-outside-window', {
         evidence: `${where} is outside FIREWALL_WINDOW=${window.min}-${window.max}: the node was not started with this cfg`,
-        fix: 'Restart ejabberd with ejctl (or ejabberdctl) so it uses the cfg; check that nothing else passes -kernel inet_dist_listen_min/max.',
+        fix: "Restart the node's VM so it reads the cfg: ejctl restart-vm (ejabberd's 'restart' keeps the VM); check that nothing else passes -kernel inet_dist_listen_min/max.",
       }),
     );
   }
@@ -115,14 +115,14 @@ function checkDistribution(
   findings.push(
     finding('dist-exposed', {
       evidence: `${where} listens on ${open.map(formatSocket).join(', ')}`,
-      fix: 'Set INET_DIST_INTERFACE=127.0.0.1 in ejabberdctl.cfg (the cluster network address if clustered) and restart ejabberd; allow the port only from cluster peers in the firewall.',
+      fix: 'Set INET_DIST_INTERFACE=127.0.0.1 in ejabberdctl.cfg (the cluster network address if clustered), then ejctl restart-vm; allow the port only from cluster peers in the firewall.',
     }),
   );
   if (s.erlDistPort === undefined && !window) {
     findings.push(
       finding('no-firewall-window', {
         evidence: `${where} faces the network on a random port, and FIREWALL_WINDOW is not set, so no firewall rule can name it`,
-        fix: 'Set FIREWALL_WINDOW=4370-4379 (for example) in ejabberdctl.cfg, restart ejabberd, and allow only that range from cluster peers.',
+        fix: 'Set FIREWALL_WINDOW=4370-4379 (for example) in ejabberdctl.cfg, ejctl restart-vm, and allow only that range from cluster peers.',
       }),
     );
   }

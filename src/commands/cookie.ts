@@ -14,6 +14,7 @@ import { generateCookie } from '../cookie/generate.js';
 import { readCookie } from '../cookie/read.js';
 import { checkJson, checkText } from '../cookie/report.js';
 import { storeCookie, validateImported } from '../cookie/store.js';
+import { probeNodeCookie } from '../cookie/live.js';
 import { readSecret } from '../secret.js';
 import { helpShownOrThrow, ownCommand } from './ownCommand.js';
 
@@ -32,8 +33,9 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     .command('init')
     .description('generate a strong cookie and store it (mode 0400, owner INSTALLUSER)')
     .option('--file <path>', 'where to store it (default: COOKIE_FILE)')
-    .option('--force', 'replace an existing cookie, keeping it as a 0400 backup')
+    .option('--force', 'replace an existing cookie, keeping it as a 0400 backup (refused while the node runs with it)')
     .action(async (o: FileOption & { force?: boolean }) => {
+      if (o.force === true) await refuseUnderRunningNode(settings(o), ctx);
       await storeCookie(settings(o), ctx, {
         cookie: generateCookie(),
         force: o.force === true,
@@ -76,6 +78,19 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
       await storeCookie(s, ctx, { cookie, force: o.force === true, dryRun: opts.dryRun, verb: 'Imported the cookie' });
     });
   program
+    .command('backups')
+    .description('list the old cookies kept next to COOKIE_FILE (.bak-*), or remove them')
+    .option('--remove', 'remove them (refused while a rotation or a running node may need one)')
+    .option('--json', 'print one JSON object')
+    .action(async (o: { remove?: boolean; json?: boolean }) => {
+      const { cookieBackups } = await import('./cookieBackups.js');
+      exitCode = await cookieBackups(ctx, settingsFor(ctx, opts), {
+        remove: o.remove === true,
+        json: o.json === true,
+        dryRun: opts.dryRun,
+      });
+    });
+  program
     .command('rotate')
     .description('replace the cookie of a live cluster: no downtime, no lock-out (docs/rotate.md)')
     .option('--dry-run', 'check the cluster and print the steps; change nothing')
@@ -102,6 +117,27 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     return Exit.ok;
   }
   return exitCode;
+}
+
+/**
+ * `init --force` under a node that runs with the current cookie would lock ejctl out of it: the
+ * node keeps its boot-time cookie, the file gets a new one, and `stop` then fails with exit 3.
+ */
+async function refuseUnderRunningNode(s: Settings, ctx: Pick<Ctx, 'uid' | 'env'>): Promise<void> {
+  let current: string;
+  try {
+    current = readCookie(s, ctx.uid);
+  } catch {
+    return; // no usable cookie now: nothing can be running on it through ejctl
+  }
+  if ((await probeNodeCookie(s, current, ctx.env)) !== 'accepts') return;
+  throw new EjctlError(
+    `${s.node} is running with the cookie in ${s.cookieFile}: replacing the file would lock ejctl out of it (the node keeps the cookie it started with); nothing was changed`,
+    Exit.cookie,
+    {
+      hint: 'Change it live instead: ejctl cookie rotate (it works on a single node too, without a restart). Or stop the node first: ejctl stop && ejctl stopped && ejctl cookie init --force && ejctl start',
+    },
+  );
 }
 
 /** One line from stdin, or typed at a hidden prompt on a terminal; never echoed. */

@@ -6,7 +6,7 @@
 import { readVmArgs } from '../system/files.js';
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
-import type { Settings } from '../config/settings.js';
+import { describeOrigin, type Settings } from '../config/settings.js';
 import { readCookie } from '../cookie/read.js';
 import { RPC_TIMEOUT_MS } from '../erl/erlArgs.js';
 import { chooseRunAs } from '../runAs.js';
@@ -14,20 +14,20 @@ import { ensureSpoolDir } from '../system/spool.js';
 import { Exit } from '../errors.js';
 import { chooseTransport } from '../native/choose.js';
 import { forwardNative } from '../native/forward.js';
+import { describeNativePlan } from './nativePlan.js';
 
 export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings): Promise<number> {
   const vmArgsText = readVmArgs(s.vmArgs);
   const transport = chooseTransport(s, opts.transport, vmArgsText);
+  if (opts.verbose) ctx.stderr.write(`ejctl: transport ${transport} ${whyTransport(s, opts.transport, transport)}\n`);
   const runAs = chooseRunAs(s, ctx);
   const args = opts.secretStdin ? await withSecret(ctx, opts.words) : opts.words;
   const erl = () => import('../erl/forwardErl.js');
+  const timeout = s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS;
   if (opts.dryRun) {
-    ctx.stdout.write(
-      transport === 'native'
-        ? `transport: native (ejctl speaks Erlang distribution itself: no process is started; the erl plan below is the fallback for nodes older than OTP 23)\n`
-        : 'transport: erl\n',
-    );
-    ctx.stdout.write((await erl()).describeControlPlan(ctx, s, { args, cookie: undefined }));
+    // The plan of the transport that would be used; the erl launch only when erl is that transport.
+    if (transport === 'native') ctx.stdout.write(describeNativePlan(s, args, timeout, ctx.env));
+    else ctx.stdout.write(`transport: erl\n${(await erl()).describeControlPlan(ctx, s, { args, cookie: undefined })}`);
     return Exit.ok;
   }
   const cookie = readCookie(s, ctx.uid);
@@ -35,13 +35,25 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
   const viaErl = async () => (await erl()).forwardErl(ctx, s, { args, cookie });
   const code =
     transport === 'native'
-      ? await forwardNative(ctx, s, args, cookie, s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS, {
-          fallback: viaErl,
+      ? await forwardNative(ctx, s, args, cookie, timeout, {
+          fallback: () => {
+            if (opts.verbose) ctx.stderr.write('ejctl: the node is older than OTP 23: transport erl instead (fallback)\n');
+            return viaErl();
+          },
           rereadCookie: () => tryReadCookie(s, ctx.uid),
         })
       : await viaErl();
   if (code === Exit.ejabberdUsage || code === Exit.unreachable) ctx.stdout.write((await import('../ctlHelp.js')).ejabberdctlHelp(s));
   return code;
+}
+
+/** For --verbose: where the transport choice came from. */
+function whyTransport(s: Settings, flag: string | undefined, chosen: string): string {
+  if (flag !== undefined) return '(from --transport)';
+  if (s.transport !== undefined) return `(EJCTL_TRANSPORT ${describeOrigin(s.origins.EJCTL_TRANSPORT)})`;
+  return chosen === 'native'
+    ? '(auto: plain TCP distribution, which ejctl speaks itself: no Erlang VM is started)'
+    : "(auto: the node's VM arguments need an Erlang control node: TLS distribution, another EPMD module, or IPv6)";
 }
 
 async function withSecret(ctx: Ctx, words: string[]): Promise<string[]> {

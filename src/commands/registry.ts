@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   foreground: () => import('./lifecycle/server.js').then((m) => m.foreground),
   'foreground-quiet': () => import('./lifecycle/server.js').then((m) => m.foregroundQuiet),
   live: () => import('./lifecycle/server.js').then((m) => m.live),
+  'restart-vm': () => import('./lifecycle/restartVm.js').then((m) => m.restartVm),
   debug: () => import('./lifecycle/shells.js').then((m) => m.debug),
   etop: () => import('./lifecycle/shells.js').then((m) => m.etop),
   iexdebug: () => import('./lifecycle/shells.js').then((m) => m.iexdebug),

@@ -17,6 +17,7 @@ interface Parsed {
   firewallWindow?: string;
   peers?: string;
   cookie?: CookieChoice;
+  importCookie?: string;
   cookieFile?: string;
   fixPermissions?: boolean;
   restrictSystemEpmd?: boolean;
@@ -43,7 +44,9 @@ function setupProgram(ctx: Pick<Ctx, 'stdout' | 'stderr'>): Command {
       .addOption(
         new Option('--cookie <choice>', "keep the cookie, make a new one, or import a cluster's").choices(['keep', 'new', 'import']),
       )
-      .option('--cookie-file <path>', 'import the cookie from this file (implies --cookie import; default: stdin)')
+      .option('--import-cookie <file>', 'import the cookie from this file (implies --cookie import; default: stdin)')
+      // Before the command, --cookie-file names where the cookie lives: one name, one meaning.
+      .addOption(new Option('--cookie-file <path>').hideHelp())
       .option('--fix-permissions', 'fix the file permissions the audit finds')
       .option('--no-fix-permissions', 'leave file permissions as they are')
       .option('--restrict-system-epmd', "restrict systemd's epmd.socket to this choice's addresses with a drop-in")
@@ -67,6 +70,12 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     return Exit.ok;
   }
   const p = program.opts<Parsed>();
+  if (p.cookieFile !== undefined) {
+    throw usageError(
+      "after 'setup', --cookie-file is no longer an option: to import a cluster's cookie from a file, use --import-cookie FILE",
+      `Before the command (ejctl --cookie-file PATH setup) it names where this node's cookie lives, as for every command.`,
+    );
+  }
   if (p.single && p.cluster) throw usageError('--single and --cluster exclude each other');
   const flags: SetupFlags = {
     ...(p.node !== undefined ? { node: p.node } : {}),
@@ -75,7 +84,7 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     ...(p.firewallWindow !== undefined ? { firewallWindow: p.firewallWindow } : {}),
     ...(p.peers !== undefined ? { peers: splitList(p.peers) } : {}),
     ...(p.cookie !== undefined ? { cookie: p.cookie } : {}),
-    ...(p.cookieFile !== undefined ? { cookieFile: p.cookieFile } : {}),
+    ...(p.importCookie !== undefined ? { cookieFile: p.importCookie } : {}),
     ...(p.fixPermissions !== undefined ? { fixPermissions: p.fixPermissions } : {}),
     ...(p.restrictSystemEpmd !== undefined ? { restrictSystemEpmd: p.restrictSystemEpmd } : {}),
     systemdDir: p.systemdDir,
@@ -84,7 +93,7 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     json: p.json === true,
   };
   if (flags.cookieFile !== undefined && flags.cookie !== undefined && flags.cookie !== 'import') {
-    throw usageError('--cookie-file names a cookie to import: it goes with --cookie import');
+    throw usageError('--import-cookie names a cookie to import: it goes with --cookie import');
   }
   return runSetup(ctx, flags, { ...opts, ...(p.configDir !== undefined ? { configDir: p.configDir } : {}) });
 }

@@ -148,7 +148,7 @@ export function resolveSettings(input: ResolveInput): Settings {
   const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
   const where = (name: Variable): string => describeOrigin(origins[name]);
   const invalid = (name: Variable, reason: string) =>
-    configError(`${name} ${where(name)}: ${reason}`, `Fix ${name} in ${input.ctlConfigPath} (see ejabberdctl.cfg.example).`);
+    configError(`${name} ${where(name)}: ${reason}`, fixHint(name, origins[name], input.ctlConfigPath));
 
   const configDir = get('CONFIG_DIR', flags.configDir, input.base.configDir) ?? input.base.configDir;
   const logsDir = get('LOGS_DIR', flags.logs, input.base.logsDir) ?? input.base.logsDir;
@@ -223,6 +223,26 @@ export function resolveSettings(input: ResolveInput): Settings {
     noTimeout: flags.noTimeout ?? false,
     origins,
   };
+}
+
+/** The options that set a variable from the command line (src/argv.ts), for a hint that names them. */
+const FLAG_FOR: Partial<Record<Variable, string>> = {
+  ERLANG_NODE: '-n/--node',
+  SPOOL_DIR: '-s/--spool',
+  LOGS_DIR: '-l/--logs',
+  EJABBERD_CONFIG_PATH: '-f/--config',
+  CONFIG_DIR: '-d/--config-dir',
+  COOKIE_FILE: '--cookie-file',
+  EJCTL_TRANSPORT: '--transport',
+};
+
+/** Where to fix a bad value: where it came from (the command line, the environment or a cfg line). */
+export function fixHint(name: Variable, origin: Origin | undefined, ctlConfigPath: string): string {
+  if (origin === 'flag') return `Fix the value of ${FLAG_FOR[name] ?? name} on the command line.`;
+  if (origin === 'env') return `Fix or unset ${name} in the environment (it overrides ${ctlConfigPath}).`;
+  if (origin !== undefined && origin !== 'default')
+    return `Fix ${name} in ${origin.file} line ${origin.line} (see ejabberdctl.cfg.example).`;
+  return `Set ${name} in ${ctlConfigPath} (see ejabberdctl.cfg.example).`;
 }
 
 export function describeOrigin(origin: Origin | undefined): string {

@@ -14,7 +14,16 @@ export async function finalizeRotation(
   path: string,
   json: boolean,
 ): Promise<number> {
-  if (!journal || journal.state === 'rolled-back') throw usageError('there is no completed rotation to finalize');
+  if (!journal) {
+    // Run twice, or after a rotation finalized elsewhere: the wanted state is already there.
+    ctx.stdout.write(
+      json
+        ? `${JSON.stringify({ rotation: null, removed: [], failed: [] }, null, 2)}\n`
+        : 'Nothing to finalize: no rotation keeps backups of the old cookie. (`ejctl cookie backups` lists any other old cookies.)\n',
+    );
+    return Exit.ok;
+  }
+  if (journal.state === 'rolled-back') throw usageError('there is no completed rotation to finalize');
   if (journal.state !== 'complete') {
     throw new EjctlError(`the rotation ${journal.id} is not complete`, Exit.error, {
       hint: 'Run `ejctl cookie rotate --resume` first; the backups are the way back until then.',

@@ -1,5 +1,5 @@
 /**
- * The cookie of the cluster being joined: from --cookie-file, typed at a hidden prompt, or piped
+ * The cookie of the cluster being joined: from --import-cookie, typed at a hidden prompt, or piped
  * on stdin. Validated like `ejctl cookie import`; a weak one is taken (the cluster runs on it)
  * with a warning to rotate it. It goes nowhere but into memory until apply writes it.
  */
@@ -16,16 +16,31 @@ const MAX_READ = 4096;
 
 export async function readImportedCookie(flags: SetupFlags, p: Prompter, ctx: Pick<Ctx, 'stdin' | 'stderr'>): Promise<string> {
   if (flags.cookieFile !== undefined) return validateImported(readCookieSource(flags.cookieFile), true, ctx);
-  if (p.interactive) {
+  if (p.interactive) return askClusterCookie(p, ctx);
+  if (ctx.stdin.isTTY) throw usageError('--cookie import needs the cookie: pass --import-cookie FILE, or pipe it on stdin');
+  return validateImported(await readAll(ctx.stdin), true, ctx);
+}
+
+/**
+ * A weak cookie typed at the prompt (a 3-character one was taken with a warning only) is refused
+ * unless the person says yes to importing it anyway; the default is no, and then it is asked again.
+ */
+async function askClusterCookie(p: Prompter, ctx: Pick<Ctx, 'stderr'>): Promise<string> {
+  for (;;) {
     const typed = await p.secret({
       message: "Paste the cluster's cookie (not shown; compare its fingerprint with `ejctl cookie fingerprint` on a cluster node)",
-      flag: '--cookie-file PATH',
+      flag: '--import-cookie FILE',
       validate: (v) => checkCookieText(v, 'the cookie').find((x) => x.severity === 'fatal')?.message,
     });
-    return validateImported(typed, true, ctx);
+    const weak = checkCookieText(typed, 'This cookie').find((x) => x.severity === 'weak');
+    if (!weak) return validateImported(typed, false, ctx);
+    const anyway = await p.confirm({
+      message: `${weak.message}: whoever guesses it controls every node of the cluster. Import it anyway (then rotate it at once: ejctl cookie rotate)?`,
+      flag: '--import-cookie FILE',
+      default: false,
+    });
+    if (anyway) return validateImported(typed, true, ctx);
   }
-  if (ctx.stdin.isTTY) throw usageError('--cookie import needs the cookie: pass --cookie-file PATH, or pipe it on stdin');
-  return validateImported(await readAll(ctx.stdin), true, ctx);
 }
 
 /** Reads the file without following a symlink, without blocking on a FIFO, at most 257 bytes. */

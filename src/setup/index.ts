@@ -13,6 +13,7 @@ import { applyPlan, type ApplyResult } from './apply.js';
 import { detect, fileState } from './detect.js';
 import { describeNextSteps, nextSteps, type NextSteps } from './nextSteps.js';
 import { buildSetupPlan } from './plan.js';
+import { assertCanWriteSetupFiles } from './writable.js';
 import { createPrompter, type Prompter } from './prompt.js';
 import { describeSetupPlan, planJson, type Names } from './show.js';
 import { planChangesSomething, type SetupFlags, type SetupPlan } from './types.js';
@@ -22,6 +23,7 @@ export type SetupCtx = Pick<Ctx, 'uid' | 'files' | 'env' | 'now' | 'stdin' | 'st
 export async function runSetup(ctx: SetupCtx, flags: SetupFlags, location: LocationFlags): Promise<number> {
   const prompter = createPrompter(ctx);
   const detected = await detect(ctx, location, flags.systemdDir);
+  if (!flags.dryRun) assertCanWriteSetupFiles(detected, ctx);
   const { answers, secrets } = await askQuestions(detected, flags, prompter, ctx);
   const plan = buildSetupPlan(detected, answers, secrets, fileState);
   const names = namesFor(ctx);

@@ -38,17 +38,32 @@ export async function nextSteps(
   return { firewall, restart: restartAdvice(d, plan, result), cookieFingerprint: result?.cookieFingerprint ?? d.cookie.fingerprint, audit };
 }
 
+/**
+ * A restart only when the running node reads something at boot that changed: the cfg or the
+ * cookie (permission fixes apply at once). `ejctl restart-vm`, not `ejctl restart`: ejabberd's
+ * restart keeps the VM, with the distribution settings and cookie it booted with.
+ */
 function restartAdvice(d: Detected, plan: SetupPlan, result: ApplyResult | undefined): string[] {
-  const lines = systemEpmdAdvice(plan, result);
+  if (!result) return ['Nothing changed: no restart needed.'];
+  const cookieChanged = plan.cookie.action !== 'none';
+  const bootTime = plan.cfg.newText !== undefined || cookieChanged;
+  const dropin = plan.systemEpmd?.newText !== undefined;
+  const lines: string[] = [];
   if (!d.nodeRunning) {
-    lines.push('ejabberd is not running: the new settings apply when it starts (ejctl start, or systemctl start ejabberd).');
-  } else if (result?.cookieBackup) {
+    lines.push(...systemEpmdAdvice(plan, result));
+    if (bootTime) lines.push('ejabberd is not running: the new settings apply when it starts (ejctl start, or systemctl start ejabberd).');
+    else if (!dropin) lines.push('No restart needed: nothing ejabberd reads at boot changed (permission fixes apply at once).');
+  } else if (dropin) {
+    lines.push(...stopRestartEpmdStart(plan, result));
+  } else if (bootTime) {
     lines.push(
-      'The running node still has the old cookie, so stop it with that one, then start it with the new one:',
-      `  ejctl --cookie-file ${result.cookieBackup} stop && ejctl stopped && ejctl start`,
+      "Restart the node's VM so it reads the new settings: ejctl restart-vm",
+      cookieChanged
+        ? '  (it stops the node with the previous cookie, which it still runs on, and starts it with the new one)'
+        : "  (not 'ejctl restart': that is ejabberd's restart inside the running VM, which keeps its old distribution settings)",
     );
   } else {
-    lines.push('Restart ejabberd so the changes take effect: ejctl restart (or systemctl restart ejabberd).');
+    lines.push('No restart needed: nothing the running node reads at boot changed (permission fixes apply at once).');
   }
   if (plan.systemEpmd?.newText === undefined && plan.cfg.changes.some((c) => c.name === 'ERL_EPMD_ADDRESS')) {
     const declined = plan.systemEpmd?.declined
@@ -59,6 +74,17 @@ function restartAdvice(d: Detected, plan: SetupPlan, result: ApplyResult | undef
     );
   }
   return lines;
+}
+
+/** The node must be down while EPMD restarts, and registers again when it starts. */
+function stopRestartEpmdStart(plan: SetupPlan, result: ApplyResult): string[] {
+  const stopWith = result.cookieBackup ? `--cookie-file ${result.cookieBackup} ` : '';
+  return [
+    `EPMD comes from systemd's epmd.socket: the drop-in ${plan.systemEpmd?.path ?? ''} takes effect when it restarts. Stop ejabberd${stopWith ? ' (with the previous cookie, which it still runs on)' : ''}, restart EPMD, then start ejabberd (a node registers with EPMD only when it starts):`,
+    `  ejctl ${stopWith}stop && ejctl stopped`,
+    '  systemctl daemon-reload && systemctl restart epmd.socket',
+    '  ejctl start && ejctl started',
+  ];
 }
 
 /** First, because a node registers with EPMD only when it starts: a restarted EPMD has forgotten it. */

@@ -62,10 +62,7 @@ export function createPrompter(ctx: PromptCtx): Prompter {
   const check = (validate?: (v: string) => string | undefined) => (v: string) => validate?.(v) ?? true;
   return {
     interactive,
-    input: (q) =>
-      ask(q, (p) =>
-        p.input({ message: q.message, ...(q.default === undefined ? {} : { default: q.default }), validate: check(q.validate) }, context),
-      ),
+    input: (q) => ask(q, (p) => inputWithDefault(p, q, context)),
     secret: (q) => ask(q, (p) => p.password({ message: q.message, validate: check(q.validate) }, context)),
     select: <T>(q: Base & { choices: Choice<T>[]; default?: T }) =>
       ask(q, (p) =>
@@ -73,8 +70,55 @@ export function createPrompter(ctx: PromptCtx): Prompter {
       ),
     checkbox: <T>(q: Base & { choices: (Choice<T> & { checked: boolean })[] }) =>
       ask(q, (p) => p.checkbox<T>({ message: q.message, choices: q.choices }, context)),
-    confirm: (q) => ask(q, (p) => p.confirm({ message: q.message, default: q.default }, context)),
+    confirm: (q) => ask(q, (p) => yesOrNo(p, q, context)),
   };
+}
+
+type Prompts = typeof import('@inquirer/prompts');
+type PromptContext = Parameters<Prompts['input']>[1];
+
+/**
+ * Inquirer's input forgets its default when Backspace is pressed on an empty line, so a person
+ * who typed a letter and erased it past the start could no longer take the default. The default
+ * is shown in the question instead, and an empty answer means it, whatever was typed and erased.
+ */
+async function inputWithDefault(
+  p: Prompts,
+  q: Base & { default?: string; validate?: (v: string) => string | undefined },
+  context: PromptContext,
+): Promise<string> {
+  const fallback = q.default;
+  const resolve = (v: string) => (v === '' && fallback !== undefined ? fallback : v);
+  const answer = await p.input(
+    {
+      message: fallback ? `${q.message} (${fallback})` : q.message,
+      validate: (v) => q.validate?.(resolve(v)) ?? true,
+      transformer: (v, { isFinal }) => (isFinal ? resolve(v) : v),
+    },
+    context,
+  );
+  return resolve(answer);
+}
+
+const YES = ['y', 'yes'];
+const NO = ['n', 'no'];
+
+/** y, yes, n or no (any case), or Enter for the default; anything else is asked again (Inquirer's confirm took it as the default). */
+async function yesOrNo(p: Prompts, q: Base & { default: boolean }, context: PromptContext): Promise<boolean> {
+  const meaning = (v: string): boolean | undefined => {
+    const w = v.trim().toLowerCase();
+    if (w === '') return q.default;
+    return YES.includes(w) ? true : NO.includes(w) ? false : undefined;
+  };
+  const answer = await p.input(
+    {
+      message: `${q.message} ${q.default ? '(Y/n)' : '(y/N)'}`,
+      validate: (v) => (meaning(v) === undefined ? `Answer y (yes) or n (no), or press Enter for ${q.default ? 'yes' : 'no'}` : true),
+      transformer: (v, { isFinal }) => (isFinal ? (meaning(v) ? 'yes' : 'no') : v),
+    },
+    context,
+  );
+  return meaning(answer) === true;
 }
 
 function missingAnswer(q: Base, ctx: PromptCtx): EjctlError {

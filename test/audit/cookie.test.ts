@@ -97,6 +97,22 @@ describe('cookie findings', () => {
   });
 });
 
+describe('old cookies next to the cookie file', () => {
+  it('cookie-backups appears for a .bak- file and goes away with `ejctl cookie backups --remove`', async () => {
+    const backup = `${f.cookieFile}.bak-20260101T000000Z`;
+    writeFileMode(backup, 'QWERTYUIOPASDFGHJKLZ', 0o400);
+    chownToNodeUser(backup);
+    const bad = await auditJson(f.cfgPath);
+    const found = expectFinding(bad, 'cookie-backups');
+    expect(found).toMatchObject({ severity: 'low', path: backup });
+    expect(found.evidence).toBe(`1 old cookie next to ${f.cookieFile}: ${backup}`);
+    expect(bad.stdout).not.toContain('QWERTYUIOPASDFGHJKLZ');
+    const removed = await f.ctl(['cookie', 'backups', '--remove'], { env: { EJCTL_STATE_DIR: join(f.dir, 'state') } });
+    expect(removed).toMatchObject({ exitCode: 0, stdout: `Removed ${backup}\n` });
+    expectNoFinding(await auditJson(f.cfgPath), 'cookie-backups');
+  });
+});
+
 describe("a cookie in root's home", () => {
   const audit = async (rootHome: string) => {
     const ctx = processCtx();

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { cleanupTempDirs, ejctl, isRoot, nodeUser } from '../helpers/env.js';
+import { cleanupTempDirs, EJCTL, ejctl, epmdPort, isRoot, nodeUser } from '../helpers/env.js';
 import { parseCtlConfig } from '../../src/config/cfgParse.js';
 import { cookieFingerprint } from '../../src/cookie/fingerprint.js';
 import { hostAddresses } from '../../src/setup/detect.js';
@@ -187,7 +187,7 @@ describe.skipIf(!isRoot)('ejctl setup --yes', () => {
     expect(statSync(inst.ymlPath).mode & 0o7777).toBe(0o644);
   });
 
-  it('imports a cluster cookie from --cookie-file and sets up a cluster member', async () => {
+  it('imports a cluster cookie from --import-cookie and sets up a cluster member', async () => {
     const inst = await createDebianInstall();
     const source = join(inst.dir, 'cluster-cookie');
     const clusterCookie = 'Zx8Kq2Lw9Vb4Nm7Pc3Rt6Yh1Jd5Gf0Sa2Xe4Wu8Io';
@@ -200,7 +200,7 @@ describe.skipIf(!isRoot)('ejctl setup --yes', () => {
       ADDRESS,
       '--peers',
       '192.0.2.10,fd00::10',
-      '--cookie-file',
+      '--import-cookie',
       source,
     ]);
     expect(r.exitCode).toBe(0);
@@ -218,6 +218,46 @@ describe.skipIf(!isRoot)('ejctl setup --yes', () => {
     expect(out.warnings).toContain(
       `In a cluster the host part of ${inst.node} must be a name the other nodes resolve to ${ADDRESS}; 'localhost' is not (and ejctl on this host will not reach the node there either).`,
     );
+  });
+});
+
+describe.skipIf(!isRoot)('--cookie-file has one meaning: where the cookie lives', () => {
+  it('after setup it is a usage error that names --import-cookie, and nothing is changed', async () => {
+    const inst = await createDebianInstall();
+    const source = join(inst.dir, 'cluster-cookie');
+    writeFileSync(source, 'Zx8Kq2Lw9Vb4Nm7Pc3Rt6Yh1Jd5Gf0Sa2Xe4Wu8Io\n', { mode: 0o600 });
+    const before = snapshot(inst.dir);
+    const r = await setup(inst, ['--yes', '--cookie-file', source]);
+    expect(r.exitCode).toBe(64);
+    expect(r.stderr).toContain(
+      "ejctl: after 'setup', --cookie-file is no longer an option: to import a cluster's cookie from a file, use --import-cookie FILE",
+    );
+    expect(snapshot(inst.dir)).toEqual(before);
+  });
+});
+
+describe.skipIf(!isRoot)('setup by a user who cannot write the files', () => {
+  it('fails before the first question with exit 77, naming the directory and the fix; nothing changes', async () => {
+    const inst = await createDebianInstall();
+    const user = nodeUser();
+    if (!user) throw new Error('no ejabberd user');
+    const before = snapshot(inst.dir);
+    const { execa } = await import('execa');
+    const r = await execa(process.execPath, [EJCTL, 'setup', '--config-dir', inst.dir, '--systemd-dir', inst.systemdDir, '--yes'], {
+      uid: user.uid,
+      gid: user.gid,
+      env: { HOME: inst.home, CI: undefined, ERL_EPMD_PORT: epmdPort() },
+      reject: false,
+      stdin: 'ignore',
+    });
+    expect(r.exitCode).toBe(77);
+    expect(r.stderr).toContain(
+      `ejctl: setup cannot change this installation as uid ${user.uid}: cannot write in ${dirname(inst.realCfg)} (EACCES)`,
+    );
+    expect(r.stderr).toContain('Nothing was asked or changed');
+    expect(r.stderr).toContain('ejctl: Run it as root (sudo ejctl setup ...).');
+    expect(r.stdout).toBe(''); // no plan shown before the failure
+    expect(snapshot(inst.dir)).toEqual(before);
   });
 });
 

@@ -70,11 +70,19 @@ describe.skipIf(!isRoot)('a node started after ejctl setup --yes', () => {
     const again = await ejctl(['setup', '--config-dir', i.dir, '--systemd-dir', i.systemdDir, '--yes', '--cookie', 'new']);
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain(`note: ${i.node} is running: it keeps its current settings until it restarts.`);
-    const advice = /ejctl --cookie-file (\S+) stop && ejctl stopped && ejctl start/.exec(again.stdout);
-    expect(advice?.[1]).toMatch(/\.erlang\.cookie\.bak-/);
-    expect((await ctl(['status'])).exitCode).toBe(3);
-    expect((await ejctl(['-c', i.cfgPath, '--cookie-file', advice?.[1] ?? '', 'stop'])).exitCode).toBe(0);
-    await waitFor(() => beamPids(i.node).length === 0, 30_000, `${i.node} did not stop`);
+    expect(again.stdout).toContain("   Restart the node's VM so it reads the new settings: ejctl restart-vm\n");
+    expect(again.stdout).not.toContain('ejctl restart ');
+    expect((await ctl(['status'])).exitCode).toBe(3); // the node still runs on the old cookie
+    const restarted = await ctl(['restart-vm']);
+    expect(restarted.exitCode).toBe(0);
+    expect(restarted.stderr).toMatch(/still runs on the previous cookie \(\S+\.erlang\.cookie\.bak-\S+\): stopping it with that one/);
+    expect((await ctl(['status'])).exitCode).toBe(0);
+
+    // Setup once more: nothing changes, and no restart is advised.
+    const third = await ejctl(['setup', '--config-dir', i.dir, '--systemd-dir', i.systemdDir, '--yes']);
+    expect(third.exitCode).toBe(0);
+    expect(third.stdout).toContain('2. Restart:\n   Nothing changed: no restart needed.\n');
+    expect(third.stdout).not.toContain('restart-vm');
   });
 });
 

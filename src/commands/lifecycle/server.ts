@@ -5,6 +5,7 @@
 import type { Ctx } from '../../context.js';
 import type { GlobalOptions } from '../../argv.js';
 import { settingsFor } from '../../cli.js';
+import type { Settings } from '../../config/settings.js';
 import { buildServerLaunch, type ServerMode } from '../../erl/serverLaunch.js';
 import { describePlan } from '../../run/plan.js';
 import { runPlan, type RunOptions } from '../../run/runner.js';
@@ -40,11 +41,15 @@ const RUN_OPTIONS: Record<ServerMode, RunOptions> = {
 export async function launchServer(ctx: Ctx, opts: GlobalOptions, mode: ServerMode): Promise<number> {
   const o = parseLifecycleOptions(ctx, opts.words, { allowRoot: true, description: DESCRIPTIONS[mode] });
   if (o.done !== undefined) return o.done;
-  const s = settingsFor(ctx, opts);
+  return startServer(ctx, settingsFor(ctx, opts), mode, { allowRoot: o.allowRoot, dryRun: opts.dryRun });
+}
+
+/** The launch itself, once the settings are known (also the start half of `restart-vm`). */
+export async function startServer(ctx: Ctx, s: Settings, mode: ServerMode, o: { allowRoot: boolean; dryRun: boolean }): Promise<number> {
   const runAs = chooseRunAs(s, ctx);
   assertNotRoot(runAs, ctx, o.allowRoot);
   const plan = buildServerLaunch(s, { mode, runAs, ...launchFiles(s), ymlText: readEjabberdYml(s.ejabberdConfigPath), now: new Date() });
-  if (opts.dryRun) {
+  if (o.dryRun) {
     ctx.stdout.write(describePlan(plan));
     return Exit.ok;
   }

@@ -27,12 +27,16 @@ const POLL_MS = 1000;
 export async function started(ctx: Ctx, opts: GlobalOptions): Promise<number> {
   const o = parseLifecycleOptions(ctx, opts.words, { timeout: true, description: 'Wait for the node to fully start' });
   if (o.done !== undefined) return o.done;
-  const s = settingsFor(ctx, opts);
+  return waitStarted(ctx, settingsFor(ctx, opts), o.timeout, opts.dryRun);
+}
+
+/** Polls over one control VM until the node answers `started`; exit 1 after `timeout` seconds. */
+export async function waitStarted(ctx: Ctx, s: Settings, timeout: number, dryRun: boolean): Promise<number> {
   const runAs = chooseRunAs(s, ctx);
   const setup = controlSetup(ctx, s);
   warnControl(ctx, setup);
-  const request = { args: [], ...setup, script: STARTED_SCRIPT, timeoutMs: o.timeout * 1000 };
-  if (opts.dryRun) {
+  const request = { args: [], ...setup, script: STARTED_SCRIPT, timeoutMs: timeout * 1000 };
+  if (dryRun) {
     ctx.stdout.write(describePlan(buildControlLaunch(s, { ...request, cookie: undefined })));
     return Exit.ok;
   }
@@ -44,21 +48,30 @@ export async function started(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     `Waiting for ${s.node} to start`,
     runPlan(plan).then((r) => exitCodeOf(r, 'the Erlang control node')),
   );
-  if (code === Exit.error) ctx.stderr.write(`ejctl: ${s.node} did not answer 'started' within ${o.timeout} s\n`);
+  if (code === Exit.error) ctx.stderr.write(`ejctl: ${s.node} did not answer 'started' within ${timeout} s\n`);
   return code;
 }
 
 export async function stopped(ctx: Ctx, opts: GlobalOptions): Promise<number> {
   const o = parseLifecycleOptions(ctx, opts.words, { timeout: true, description: 'Wait for the node to fully stop' });
   if (o.done !== undefined) return o.done;
-  const s = settingsFor(ctx, opts);
-  if (opts.dryRun) {
+  return waitStopped(ctx, settingsFor(ctx, opts), o.timeout, opts.dryRun);
+}
+
+/** Polls EPMD (or ERL_DIST_PORT) and /proc until the node is down; exit 1 after `timeout` seconds. */
+export async function waitStopped(
+  ctx: Pick<Ctx, 'env' | 'now' | 'stdout' | 'stderr'>,
+  s: Settings,
+  timeout: number,
+  dryRun: boolean,
+): Promise<number> {
+  if (dryRun) {
     ctx.stdout.write(
-      `no process: ejctl polls ${s.erlDistPort === undefined ? `EPMD on ${s.nodeName.host}` : `${s.nodeName.host}:${s.erlDistPort}`} and /proc every ${POLL_MS} ms for ${o.timeout} s\n`,
+      `no process: ejctl polls ${s.erlDistPort === undefined ? `EPMD on ${s.nodeName.host}` : `${s.nodeName.host}:${s.erlDistPort}`} and /proc every ${POLL_MS} ms for ${timeout} s\n`,
     );
     return Exit.ok;
   }
-  const deadline = ctx.now() + o.timeout * 1000;
+  const deadline = ctx.now() + timeout * 1000;
   const poll = async (): Promise<number> => {
     for (;;) {
       if (await isDown(s, ctx.env)) return Exit.ok;
@@ -67,7 +80,7 @@ export async function stopped(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     }
   };
   const code = await withProgress(ctx, `Waiting for ${s.node} to stop`, poll());
-  if (code === Exit.error) ctx.stderr.write(`ejctl: ${s.node} was still up after ${o.timeout} s\n`);
+  if (code === Exit.error) ctx.stderr.write(`ejctl: ${s.node} was still up after ${timeout} s\n`);
   return code;
 }
 
