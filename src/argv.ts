@@ -10,6 +10,8 @@ export interface GlobalOptions extends LocationFlags {
   dryRun: boolean;
   verbose: boolean;
   help: boolean;
+  /** `-V`: ejctl's own version (`--version N` stays ejabberdctl's API version, passed to the node). */
+  showVersion: boolean;
   /** Read one secret from stdin (or a hidden prompt) and put it where an argument is `@SECRET@`. */
   secretStdin: boolean;
   transport?: string;
@@ -36,18 +38,27 @@ const WITH_VALUE: Record<string, keyof LocationFlags | 'transport'> = {
   '--transport': 'transport',
 };
 
-const FLAGS: Record<string, 'noTimeout' | 'dryRun' | 'verbose' | 'help' | 'secretStdin'> = {
+const FLAGS: Record<string, 'noTimeout' | 'dryRun' | 'verbose' | 'help' | 'showVersion' | 'secretStdin'> = {
   '-t': 'noTimeout',
   '--no-timeout': 'noTimeout',
   '--dry-run': 'dryRun',
   '--verbose': 'verbose',
   '-h': 'help',
   '--help': 'help',
+  '-V': 'showVersion',
   '--secret-stdin': 'secretStdin',
 };
 
 export function parseGlobalArgs(argv: readonly string[]): GlobalOptions {
-  const opts: GlobalOptions = { dryRun: false, verbose: false, help: false, secretStdin: false, forceForward: false, words: [] };
+  const opts: GlobalOptions = {
+    dryRun: false,
+    verbose: false,
+    help: false,
+    showVersion: false,
+    secretStdin: false,
+    forceForward: false,
+    words: [],
+  };
   let i = 0;
   for (; i < argv.length; i++) {
     const word = argv[i] ?? '';

@@ -16,8 +16,11 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
   try {
     const opts = parseGlobalArgs(argv);
     if (opts.help) {
-      const { HELP } = await import('./help.js');
-      ctx.stdout.write(HELP);
+      ctx.stdout.write((await import('./help/text.js')).renderHelp());
+      return Exit.ok;
+    }
+    if (opts.showVersion) {
+      ctx.stdout.write(`ejctl ${(await import('./help/spec.js')).EJCTL_VERSION}\n`);
       return Exit.ok;
     }
     const name = opts.words[0];
