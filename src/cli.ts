@@ -5,6 +5,7 @@
 import type { Ctx } from './context.js';
 import { parseGlobalArgs, type GlobalOptions } from './argv.js';
 import { EjctlError, Exit } from './errors.js';
+import { painter } from './colour.js';
 import { COMMANDS } from './commands/registry.js';
 import { loadSettings, type Loaded } from './config/load.js';
 import { describeOrigin, type Settings } from './config/settings.js';
@@ -52,10 +53,11 @@ function verboseLines(s: Settings): string {
   ].join('\n');
 }
 
-export function report(ctx: Pick<Ctx, 'stdout' | 'stderr'>, err: unknown): number {
+export function report(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env'>, err: unknown): number {
+  const paint = painter(ctx.stderr, ctx.env);
   if (err instanceof EjctlError) {
     if (err.toStdout) ctx.stdout.write(`${err.message}\n`);
-    else ctx.stderr.write(`${err.message.startsWith('ERROR') ? '' : 'ejctl: '}${err.message}\n`);
+    else ctx.stderr.write(`${paint('error', `${err.message.startsWith('ERROR') ? '' : 'ejctl: '}${err.message}`)}\n`);
     if (err.hint) ctx.stderr.write(`ejctl: ${err.hint}\n`);
     return err.exitCode;
   }
