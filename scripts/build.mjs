@@ -12,7 +12,8 @@
 // bin/ejctl.js relative to its own URL (src/rotate/index.ts) works from both.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -49,3 +50,11 @@ const cache = spawnSync(process.execPath, [resolve(root, 'scripts/build/codeCach
   stdio: 'inherit',
 });
 if (cache.status !== 0) throw new Error('build: making the code cache failed');
+
+// ejctl(8) from the data `ejctl --help` is made of (src/help/spec.ts), so the two cannot drift.
+const manBuild = resolve(root, 'dist/man-build.cjs');
+await build({ absWorkingDir: root, entryPoints: ['src/help/man.ts'], bundle: true, format: 'cjs', platform: 'node', outfile: manBuild, logLevel: 'warning' });
+const { renderManPage } = createRequire(import.meta.url)(manBuild);
+mkdirSync(resolve(root, 'dist/man'), { recursive: true });
+writeFileSync(resolve(root, 'dist/man/ejctl.8'), renderManPage(new Date().toISOString().slice(0, 10)));
+rmSync(manBuild);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what ejctl's tests and quick start need from Debian, when missing: ejabberd (and with
-# it Erlang/OTP) strace (the cookie crash tests kill ejctl at chosen system calls with it) and python3.
+# it Erlang/OTP), zsh, fish, groff, strace (the cookie crash tests kill ejctl at chosen system calls with it) and python3.
 # A policy-rc.d that answers 101 keeps the ejabberd package from starting its service.
 set -euo pipefail
 missing=()
@@ -8,6 +8,10 @@ missing=()
 [ -x /usr/bin/strace ] || missing+=(strace)
 # The foreground test listens on a NOTIFY_SOCKET (a Unix datagram socket, which Node lacks) with python3.
 command -v python3 >/dev/null || missing+=(python3-minimal)
+# The completion tests load ejctl's scripts into real zsh and fish; the man page test renders with groff.
+command -v zsh >/dev/null || missing+=(zsh)
+command -v fish >/dev/null || missing+=(fish)
+command -v groff >/dev/null || missing+=(groff-base)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: missing ${missing[*]}; run this as root (it uses apt-get)" >&2

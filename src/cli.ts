@@ -5,6 +5,7 @@
 import type { Ctx } from './context.js';
 import { parseGlobalArgs, type GlobalOptions } from './argv.js';
 import { EjctlError, Exit } from './errors.js';
+import { painter } from './colour.js';
 import { COMMANDS } from './commands/registry.js';
 import { loadSettings, type Loaded } from './config/load.js';
 import { describeOrigin, type Settings } from './config/settings.js';
@@ -16,9 +17,12 @@ import { typoHint } from './typoHint.js';
 export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
   try {
     const opts = parseGlobalArgs(argv);
-    if (opts.help || opts.version) {
-      const { HELP, EJCTL_VERSION } = await import('./help.js');
-      ctx.stdout.write(opts.help ? HELP : `ejctl ${EJCTL_VERSION}\n`);
+    if (opts.help) {
+      ctx.stdout.write((await import('./help/text.js')).renderHelp());
+      return Exit.ok;
+    }
+    if (opts.version) {
+      ctx.stdout.write(`ejctl ${(await import('./help/spec.js')).EJCTL_VERSION}\n`);
       return Exit.ok;
     }
     const name = opts.words[0];
@@ -53,10 +57,11 @@ function verboseLines(s: Settings): string {
   ].join('\n');
 }
 
-export function report(ctx: Pick<Ctx, 'stdout' | 'stderr'>, err: unknown): number {
+export function report(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env'>, err: unknown): number {
+  const paint = painter(ctx.stderr, ctx.env);
   if (err instanceof EjctlError) {
     if (err.toStdout) ctx.stdout.write(`${err.message}\n`);
-    else ctx.stderr.write(`${err.message.startsWith('ERROR') ? '' : 'ejctl: '}${err.message}\n`);
+    else ctx.stderr.write(`${paint('error', `${err.message.startsWith('ERROR') ? '' : 'ejctl: '}${err.message}`)}\n`);
     if (err.hint) ctx.stderr.write(`ejctl: ${err.hint}\n`);
     return err.exitCode;
   }

@@ -3,6 +3,7 @@
  * without NO_COLOR), or one JSON object whose shape `schemaVersion` names (docs/audit.md).
  */
 import { formatMode } from '../system/files.js';
+import { STYLES } from '../colour.js';
 import { SEVERITIES, severityRank, type AuditReport, type Finding, type Severity } from './types.js';
 
 /** Bump on any incompatible change of the JSON below; adding a field is compatible. */
@@ -47,11 +48,8 @@ export function reportJson(report: AuditReport, meta: ReportMeta): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-const COLOURS: Record<Severity, string> = { high: '\x1b[1;31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
-const RESET = '\x1b[0m';
-
 export function reportTable(report: AuditReport, meta: ReportMeta, colour: boolean): string {
-  const paint = (sev: Severity, text: string) => (colour ? `${COLOURS[sev]}${text}${RESET}` : text);
+  const paint = (sev: Severity, text: string) => (colour ? `\x1b[${STYLES[sev]}m${text}\x1b[0m` : text);
   const lines = [`ejctl audit of ${meta.node} (cfg ${meta.ctlConfig})`, ''];
   const idWidth = Math.max(0, ...report.findings.map((f) => f.id.length), ...report.skipped.map((s) => s.check.length));
   for (const severity of [...SEVERITIES].reverse()) {

@@ -9,6 +9,7 @@ import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import { loadSettings } from '../config/load.js';
 import { Exit } from '../errors.js';
+import { colourWanted } from '../colour.js';
 import { runAudit } from '../audit/index.js';
 import { failed, reportJson, reportTable } from '../audit/report.js';
 import { SEVERITIES, type Severity } from '../audit/types.js';
@@ -29,7 +30,7 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
   const settings = loaded.settings;
   const report = await runAudit(ctx, settings, { roots: { systemdDir: options.systemdDir } });
   const meta = { node: settings.node, ctlConfig: settings.ctlConfigPath, failOn: options.failOn };
-  const colour = Boolean(ctx.stdout.isTTY) && !ctx.env.NO_COLOR;
+  const colour = colourWanted(ctx.stdout, ctx.env);
   ctx.stdout.write(options.json ? reportJson(report, meta) : reportTable(report, meta, colour));
   return failed(report, options.failOn) ? Exit.error : Exit.ok;
 }

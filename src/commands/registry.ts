@@ -25,4 +25,6 @@ export const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   audit: () => import('./audit.js').then((m) => m.run),
   setup: () => import('./setup.js').then((m) => m.run),
   tls: () => import('./tls.js').then((m) => m.run),
+  completion: () => import('./completion.js').then((m) => m.run),
+  __complete: () => import('./completion.js').then((m) => m.runComplete),
 };

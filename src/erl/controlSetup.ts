@@ -34,13 +34,6 @@ export function warnControl(ctx: Pick<Ctx, 'stderr'>, setup: Pick<ControlSetup, 
   for (const w of setup.warnings) ctx.stderr.write(`${w}\n`);
 }
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Whether a process with this uid and gid (and no supplementary groups, as the runner starts it)

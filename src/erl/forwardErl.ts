@@ -29,7 +29,11 @@ function forwardPlan(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'uid' | 'files'>, s: S
   return ctx.stdout.isTTY === true ? { ...plan, pty: 'output' } : plan;
 }
 
-export async function forwardErl(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env' | 'uid' | 'files'>, s: Settings, req: ForwardRequest): Promise<number> {
+export async function forwardErl(
+  ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env' | 'uid' | 'files'>,
+  s: Settings,
+  req: ForwardRequest,
+): Promise<number> {
   const outcome = await runPlan(forwardPlan(ctx, s, req));
   // Interrupted (Ctrl-C, SIGTERM): ejctl stopped the control node; exit as a shell reports it.
   if (outcome.kind === 'killed' && INTERRUPTS.has(outcome.signal)) return 128 + (constants.signals[outcome.signal as NodeJS.Signals] ?? 0);

@@ -129,6 +129,20 @@ describe('outputs and exit codes', () => {
     }
   });
 
+  it('an error is red on a terminal, plain with NO_COLOR, and plain when stderr is not a terminal', async () => {
+    const args = ['-c', '/nonexistent/ejabberdctl.cfg', 'status'];
+    const tty = await inTerminal(args, {});
+    expect(tty.exitCode).toBe(78);
+    expect(tty.output).toContain('\x1b[1;31mejctl: /nonexistent/ejabberdctl.cfg: no such file\x1b[0m');
+    const plain = await inTerminal(args, { NO_COLOR: '1' });
+    expect(plain.output).toContain('ejctl: /nonexistent/ejabberdctl.cfg: no such file');
+    expect(plain.output).not.toContain('\x1b[');
+    const piped = await ejctl(args);
+    expect(piped.stderr).toBe(
+      'ejctl: /nonexistent/ejabberdctl.cfg: no such file\nejctl: Check -c/--ctl-config or EJABBERDCTL_CONFIG_PATH.\n',
+    );
+  });
+
   it('colours severities on a TTY', () => {
     const report = {
       findings: [{ id: 'runs-as-root', severity: 'high' as const, title: 't', evidence: 'e', fix: 'x' }],
