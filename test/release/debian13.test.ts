@@ -1,0 +1,215 @@
+/**
+ * Debian 13 as operators run it: ejabberd 24.12 on Erlang/OTP 27, its own ejabberdctl, Node 20.19,
+ * and /etc/ejabberd/ejabberdctl.cfg a symlink to /etc/default/ejabberd. Everything runs inside a
+ * Debian 13 root (test/helpers/debian13.ts): ejctl on both transports against Debian 13's
+ * ejabberdctl on the same node, the lifecycle, the cookie commands, audit and setup on the
+ * packaged layout.
+ */
+import { randomBytes } from 'node:crypto';
+import { chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRoot, type CliResult } from '../helpers/env.js';
+import { BUILD_TIMEOUT_MS, openDebian13, writeInRoot, type ReleaseRoot } from '../helpers/debian13.js';
+import { ejabberdYml, uniqueName } from '../helpers/node.js';
+
+interface RootNode {
+  node: string;
+  dir: string;
+  cfg: string;
+  home: string;
+  spool: string;
+  logs: string;
+  ctl: (args: string[], opts?: { input?: string }) => Promise<CliResult>;
+  ejabberdctl: (args: string[]) => Promise<CliResult>;
+}
+
+/** A node's files inside the root, owned by the root's ejabberd user; started by `ejctl start`. */
+function rootNode(r: ReleaseRoot): RootNode {
+  const name = uniqueName('ejd13');
+  const node = `${name}@localhost`;
+  const dir = `/srv/ejctl/${name}`;
+  const [home, spool, logs] = ['home', 'spool', 'logs'].map((d) => `${dir}/${d}`) as [string, string, string];
+  mkdirSync(join(r.dir, dir), { recursive: true, mode: 0o755 });
+  for (const d of [home, spool, logs]) {
+    mkdirSync(join(r.dir, d), { mode: 0o700 });
+    chownSync(join(r.dir, d), r.user.uid, r.user.gid);
+  }
+  writeInRoot(r, `${home}/.erlang.cookie`, randomBytes(32).toString('hex'), 0o400, r.user);
+  writeInRoot(r, `${dir}/ejabberd.yml`, ejabberdYml(undefined), 0o600, r.user);
+  // As Debian ships it: ejabberdctl exports ERL_INETRC=CONFIG_DIR/inetrc (README: differences).
+  writeInRoot(r, `${dir}/inetrc`, '{lookup,["file","native"]}.\n{hosts_file, "/etc/hosts"}.\n', 0o644);
+  const cfg = `${dir}/ejabberdctl.cfg`;
+  writeInRoot(
+    r,
+    cfg,
+    [
+      `ERLANG_NODE=${node}`,
+      `CONFIG_DIR=${dir}`,
+      `SPOOL_DIR=${spool}`,
+      `LOGS_DIR=${logs}`,
+      `EJABBERD_CONFIG_PATH=${dir}/ejabberd.yml`,
+      `COOKIE_FILE=${home}/.erlang.cookie`,
+      'INSTALLUSER=ejabberd',
+      '',
+    ].join('\n'),
+    0o644,
+  );
+  return {
+    node,
+    dir,
+    cfg,
+    home,
+    spool,
+    logs,
+    ctl: (args, opts) => r.ejctl(['-c', cfg, ...args], opts),
+    // Debian 13's ejabberdctl, as the ejabberd user (run as root it would su), with the node's cfg.
+    ejabberdctl: (args) =>
+      r.run(
+        ['/usr/sbin/ejabberdctl', '--config-dir', dir, '--ctl-config', cfg, '--node', node, '--spool', spool, '--logs', logs, ...args],
+        {
+          asEjabberd: true,
+          env: { HOME: home },
+          cwd: spool,
+        },
+      ),
+  };
+}
+
+/** The node's own logs, for a failure message. */
+function logsOf(r: ReleaseRoot, n: RootNode): string {
+  const dir = join(r.dir, n.logs);
+  return readdirSync(dir)
+    .map((f) => `--- ${f}\n${readFileSync(join(dir, f), 'utf8').slice(-3000)}`)
+    .join('\n');
+}
+
+describe.skipIf(!isRoot)('Debian 13: ejabberd 24.12 on OTP 27', () => {
+  let r: ReleaseRoot;
+  let n: RootNode;
+
+  beforeAll(async () => {
+    r = await openDebian13();
+    n = rootNode(r);
+    const start = await n.ctl(['start']);
+    expect(start.exitCode, start.stderr).toBe(0);
+    const started = await n.ctl(['started', '--timeout', '90']);
+    expect(started.exitCode, `${started.stderr}\n${logsOf(r, n)}`).toBe(0);
+  }, BUILD_TIMEOUT_MS + 120_000);
+
+  afterAll(async () => {
+    await n?.ctl(['stop']);
+    await r?.close();
+  }, 120_000);
+
+  it('the root is Debian 13 as shipped: ejabberd 24.12, OTP 27, Node 20, and the cfg is a symlink', async () => {
+    expect((await r.run(['dpkg-query', '-W', '-f', '${Version}', 'ejabberd'])).stdout).toMatch(/^24\.12/);
+    expect((await r.run(['erl', '-noshell', '-eval', 'io:format("~s",[erlang:system_info(otp_release)]),halt().'])).stdout).toBe('27');
+    expect((await r.run(['node', '--version'])).stdout).toMatch(/^v20\./);
+    expect(lstatSync(join(r.dir, 'etc/ejabberd/ejabberdctl.cfg')).isSymbolicLink()).toBe(true);
+  });
+
+  const CASES: { title: string; args: string[]; undo?: string[]; transports?: string[] }[] = [
+    { title: 'status', args: ['status'] },
+    { title: 'no command at all', args: [] },
+    { title: 'help for one command', args: ['help', 'register'] },
+    { title: 'an unknown command', args: ['no_such_command'] },
+    { title: 'missing arguments', args: ['register', 'alice'] },
+    { title: 'register', args: ['register', 'alice', 'localhost', 'secret1'], undo: ['unregister', 'alice', 'localhost'] },
+    { title: 'register twice', args: ['register', 'alice', 'localhost', 'secret1'] },
+    { title: 'check_account', args: ['check_account', 'alice', 'localhost'] },
+    // The native transport differs here on 24.12: see the known-difference test below.
+    {
+      title: 'non-ASCII arguments',
+      args: ['register', 'jürgen', 'localhost', 'pässwörd-日本'],
+      undo: ['unregister', 'jürgen', 'localhost'],
+      transports: ['erl'],
+    },
+    { title: 'check_password, non-ASCII', args: ['check_password', 'jürgen', 'localhost', 'pässwörd-日本'], transports: ['erl'] },
+    // Lists the non-ASCII user too, which the native transport prints differently on OTP 27 (below).
+    { title: 'registered_users', args: ['registered_users', 'localhost'], transports: ['erl'] },
+    { title: 'registered_users, ASCII only', args: ['registered_users', 'nohost.example'] },
+    { title: 'unregister', args: ['unregister', 'alice', 'localhost'], undo: ['register', 'alice', 'localhost', 'secret1'] },
+    { title: '--version abc status', args: ['--version', 'abc', 'status'] },
+  ];
+
+  for (const c of CASES) {
+    it(`parity with Debian 13's ejabberdctl, ${c.title}: same stdout and exit code on both transports`, async () => {
+      const theirs = await n.ejabberdctl(c.args);
+      for (const transport of c.transports ?? ['erl', 'native']) {
+        if (c.undo) expect((await n.ejabberdctl(c.undo)).exitCode).toBe(0);
+        const ours = await n.ctl(['--transport', transport, ...c.args]);
+        expect({ transport, stdout: ours.stdout, exitCode: ours.exitCode }).toEqual({
+          transport,
+          stdout: theirs.stdout,
+          exitCode: theirs.exitCode,
+        });
+      }
+    });
+  }
+
+  // Known difference, measured here and open in issue 15: on OTP 27 a control node's standard_io
+  // is a unicode device in a UTF-8 locale, and ejabberd 24.12 prints through it accordingly (a
+  // registered non-ASCII name comes out double-encoded in ejabberdctl's own message, a listed one
+  // as UTF-8); the native transport answers the io protocol as the latin1 device of OTP 25, so
+  // non-ASCII output differs there. This test fails while the difference lasts; when it is fixed,
+  // vitest reports it and it becomes an ordinary parity case.
+  it.fails('KNOWN DIFFERENCE (issue 15): native transport, non-ASCII user name on 24.12', async () => {
+    const theirs = await n.ejabberdctl(['register', 'ülla', 'localhost', 'pw']);
+    expect((await n.ejabberdctl(['unregister', 'ülla', 'localhost'])).exitCode).toBe(0);
+    const ours = await n.ctl(['--transport', 'native', 'register', 'ülla', 'localhost', 'pw']);
+    await n.ctl(['--transport', 'native', 'unregister', 'ülla', 'localhost']);
+    expect(ours.stdout).toBe(theirs.stdout);
+  });
+
+  it('a stopped node: the same line and exit 3 as Debian 13 ejabberdctl', async () => {
+    const args = ['--node', `gone${process.pid}@localhost`, 'status'];
+    const theirs = await n.ejabberdctl(args);
+    expect(theirs.exitCode).toBe(3);
+    for (const transport of ['erl', 'native']) {
+      const ours = await n.ctl(['--transport', transport, ...args]);
+      expect({ stdout: ours.stdout, exitCode: ours.exitCode }).toEqual({ stdout: theirs.stdout, exitCode: 3 });
+    }
+  });
+
+  it('cookie init and check: a strong cookie, 0400, owned by the root ejabberd user', async () => {
+    const file = `${n.dir}/new.cookie`;
+    const init = await n.ctl(['cookie', 'init', '--file', file]);
+    expect(init.exitCode, init.stderr).toBe(0);
+    const st = statSync(join(r.dir, file));
+    expect({ mode: st.mode & 0o777, uid: st.uid }).toEqual({ mode: 0o400, uid: r.user.uid });
+    const check = await n.ctl(['cookie', 'check', '--file', file]);
+    expect(check.exitCode, check.stdout + check.stderr).toBe(0);
+    expect(readFileSync(join(r.dir, file), 'utf8')).toMatch(/^[A-Za-z0-9]{40,}\n?$/);
+  });
+
+  it('audit reads the packaged cfg through its symlink and reports its defaults', async () => {
+    const a = await r.ejctl(['audit', '--json']);
+    const report = JSON.parse(a.stdout) as { ctlConfig: string; findings: { id: string }[] };
+    expect(report.ctlConfig).toBe('/etc/ejabberd/ejabberdctl.cfg');
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(a.exitCode).toBe(1);
+  });
+
+  it('setup on the packaged layout changes /etc/default/ejabberd and keeps the symlink', async () => {
+    const before = readFileSync(join(r.dir, 'etc/default/ejabberd'), 'utf8');
+    const s = await r.ejctl(['setup', '--yes', '--single', '--cookie', 'new']);
+    expect(s.exitCode, s.stdout + s.stderr).toBe(0);
+    expect(lstatSync(join(r.dir, 'etc/ejabberd/ejabberdctl.cfg')).isSymbolicLink()).toBe(true);
+    const after = readFileSync(join(r.dir, 'etc/default/ejabberd'), 'utf8');
+    expect(after).not.toBe(before);
+    expect(after).toMatch(/^INET_DIST_INTERFACE=.*127\.0\.0\.1/m);
+    const again = await r.ejctl(['audit', '--json']);
+    const ids = (JSON.parse(again.stdout) as { findings: { id: string }[] }).findings.map((f) => f.id);
+    expect(ids).not.toContain('dist-all-interfaces');
+  });
+
+  it('stop, then stopped: the node is gone', async () => {
+    const other = rootNode(r);
+    expect((await other.ctl(['start'])).exitCode).toBe(0);
+    expect((await other.ctl(['started', '--timeout', '90'])).exitCode).toBe(0);
+    expect((await other.ctl(['stop'])).exitCode).toBe(0);
+    expect((await other.ctl(['stopped', '--timeout', '90'])).exitCode).toBe(0);
+    expect((await other.ctl(['status'])).exitCode).toBe(3);
+  });
+});
