@@ -16,6 +16,7 @@ ejctl's own commands ('ejctl COMMAND --help' for each):
   cookie init|check|fingerprint|import|rotate    the Erlang cookie, safely
   audit                                          read-only security check
   setup                                          first-run hardening (interactive or flags)
+  firewall remove                                remove the nftables table setup --apply-firewall loaded
   batch [FILE]                                   many commands over one connection
 
 Options (before the command, as with ejabberdctl):

@@ -18,6 +18,10 @@ export const CATALOG = {
   'plain-tcp-distribution': { severity: 'medium', title: 'Distribution faces the network over plain TCP (no TLS)' },
   'epmd-system-service': { severity: 'low', title: "EPMD comes from the system's epmd service, which ignores ERL_EPMD_ADDRESS" },
   'long-names': { severity: 'low', title: 'The node uses long names (-name)' },
+  // Firewall (live nftables ruleset)
+  'firewall-epmd-open': { severity: 'medium', title: 'The firewall lets addresses that are not cluster peers reach EPMD' },
+  'firewall-dist-open': { severity: 'high', title: 'The firewall lets addresses that are not cluster peers reach the distribution ports' },
+  'firewall-peers-only': { severity: 'info', title: 'The firewall admits only the cluster peers to EPMD and distribution' },
   // Cookie
   'cookie-missing': { severity: 'medium', title: 'The cookie file is missing (Erlang would create a guessable one)' },
   'cookie-symlink': { severity: 'high', title: 'The cookie file is a symbolic link' },

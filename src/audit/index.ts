@@ -10,6 +10,7 @@ import { auditCookie, auditRootHomeCookie } from './cookie.js';
 import { checkCtlConfigShellCode, checkLoglevel, checkRunsAsRoot, checkSetcookie } from './config.js';
 import { readTextIfPresent } from '../system/files.js';
 import { auditFiles } from './files.js';
+import { auditFirewall, firewallTargets } from './firewall.js';
 import { evaluateNetwork, findDistPort, tlsInArgs, type NetworkFacts } from './network.js';
 import { readListeningSockets } from './procfs.js';
 import { findBeams, type BeamProcess } from '../system/procs.js';
@@ -43,6 +44,7 @@ export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?
   const facts = await gatherNetworkFacts(ctx, settings, roots, beam, vmArgsText);
   const merged = mergeResults([
     evaluateNetwork(settings, facts),
+    await auditFirewall(ctx.uid, firewallTargets(settings, facts)),
     auditCookie(settings, ctx),
     auditRootHomeCookie(settings, roots.rootHome),
     auditFiles(settings, ctx),

@@ -23,4 +23,5 @@ export const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   stopped: () => import('./lifecycle/wait.js').then((m) => m.stopped),
   audit: () => import('./audit.js').then((m) => m.run),
   setup: () => import('./setup.js').then((m) => m.run),
+  firewall: () => import('./firewall.js').then((m) => m.run),
 };

@@ -27,6 +27,8 @@ export interface SetupFlags {
   restrictSystemEpmd?: boolean;
   /** systemd's unit links and drop-ins (--systemd-dir). */
   systemdDir: string;
+  /** Load the recommended rules as nftables' table inet ejctl and persist them (--apply-firewall). */
+  firewall?: { dir: string; conf: string };
   yes: boolean;
   dryRun: boolean;
   json: boolean;

@@ -101,9 +101,13 @@ async function startHolder(withMount: boolean): Promise<number> {
   child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new Error('unshare did not start');
-  // unshare execs sleep in the same process once the namespaces exist.
+  // unshare execs sleep in the same process once the namespaces exist; until it has, its argv
+  // already names /bin/sleep, so wait for the namespace itself to differ from ours (else the
+  // harness would configure the root namespace).
   const deadline = Date.now() + 10_000;
-  while (!readArgv(pid).includes('/bin/sleep')) {
+  const kinds = ['net', 'uts', ...(withMount ? ['mnt'] : [])];
+  const shared = () => kinds.some((k) => readlinkOr(`/proc/${pid}/ns/${k}`) === readlinkOr(`/proc/self/ns/${k}`));
+  while (shared() || readArgv(pid)[0] !== '/bin/sleep') {
     if (Date.now() > deadline) throw new Error('the namespace holder did not come up');
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -166,13 +170,15 @@ export async function createNetwork(names: string[]): Promise<Network> {
   }
 }
 
-function netnsOf(pid: number | string): string | undefined {
+function readlinkOr(path: string): string | undefined {
   try {
-    return readlinkSync(`/proc/${pid}/ns/net`);
+    return readlinkSync(path);
   } catch {
     return undefined;
   }
 }
+
+const netnsOf = (pid: number | string): string | undefined => readlinkOr(`/proc/${pid}/ns/net`);
 
 /** Kills every process in the holder's network namespace, the holder last. */
 function killNamespace(holderPid: number): void {
