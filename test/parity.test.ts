@@ -4,46 +4,10 @@
  * ejabberd user and reads that user's cookie; so here it runs as the ejabberd user itself
  * (setpriv) with HOME set to the test node's cookie dir and the test node's cfg.
  */
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { epmdPort, isRoot, type CliResult } from './helpers/env.js';
-import { type TestNode, useTestNode } from './helpers/node.js';
-
-const EJABBERDCTL = '/usr/sbin/ejabberdctl';
-
-async function ejabberdctl(n: TestNode, args: string[]): Promise<CliResult> {
-  const r = await execa(
-    'setpriv',
-    [
-      '--reuid',
-      'ejabberd',
-      '--regid',
-      'ejabberd',
-      '--clear-groups',
-      EJABBERDCTL,
-      '--config-dir',
-      n.dir,
-      '--ctl-config',
-      n.cfgPath,
-      '--node',
-      n.node,
-      '--spool',
-      n.spool,
-      '--logs',
-      n.logs,
-      ...args,
-    ],
-    {
-      env: { HOME: n.home, ERL_EPMD_PORT: epmdPort() },
-      extendEnv: true,
-      reject: false,
-      stripFinalNewline: false,
-      stdin: 'ignore',
-      cwd: n.spool,
-    },
-  );
-  return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
-}
+import { ejabberdctl } from './helpers/ejabberdctl.js';
+import { isRoot } from './helpers/env.js';
+import { useTestNode } from './helpers/node.js';
 
 /**
  * Each entry runs in order through ejabberdctl, then `undo` (through ejabberdctl) puts the node

@@ -22,6 +22,15 @@ export const CATALOG = {
   'firewall-epmd-open': { severity: 'medium', title: 'The firewall lets addresses that are not cluster peers reach EPMD' },
   'firewall-dist-open': { severity: 'high', title: 'The firewall lets addresses that are not cluster peers reach the distribution ports' },
   'firewall-peers-only': { severity: 'info', title: 'The firewall admits only the cluster peers to EPMD and distribution' },
+  // TLS distribution (src/audit/tls.ts)
+  'tls-verify-off': { severity: 'high', title: 'TLS distribution does not verify the peer (verify_none)' },
+  'tls-no-peer-cert-required': { severity: 'high', title: 'TLS distribution admits peers without a certificate (no fail_if_no_peer_cert)' },
+  'tls-key-readable': { severity: 'high', title: "Others may read the node's TLS private key" },
+  'tls-ca-key-on-node': { severity: 'high', title: "The cluster CA's private key lies on the node" },
+  'tls-cert-expired': { severity: 'high', title: 'A TLS distribution certificate has expired' },
+  'tls-cert-expiring': { severity: 'medium', title: 'A TLS distribution certificate expires within 30 days' },
+  'tls-cert-wrong-host': { severity: 'high', title: "The node's certificate does not name the node's host" },
+  'tls-cert-untrusted': { severity: 'high', title: "The node's certificate was not issued by the configured CA" },
   // Cookie
   'cookie-missing': { severity: 'medium', title: 'The cookie file is missing (Erlang would create a guessable one)' },
   'cookie-symlink': { severity: 'high', title: 'The cookie file is a symbolic link' },

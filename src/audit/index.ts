@@ -15,6 +15,7 @@ import { evaluateNetwork, findDistPort, tlsInArgs, type NetworkFacts } from './n
 import { readListeningSockets } from './procfs.js';
 import { findBeams, type BeamProcess } from '../system/procs.js';
 import { detectSystemEpmd } from './systemd.js';
+import { auditTls } from './tls.js';
 import { mergeResults, sortFindings, type AuditReport } from './types.js';
 
 export type { AuditReport, Finding, Skip, Severity } from './types.js';
@@ -52,6 +53,7 @@ export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?
     { findings: checkSetcookie(settings, vmArgsText, Array.isArray(beams) ? beams : []), skipped: [] },
     checkLoglevel(settings, readTextIfPresent(settings.ejabberdConfigPath)),
     checkRunsAsRoot(settings.node, beams),
+    auditTls(settings, tlsWords(settings, vmArgsText, beam)),
   ]);
   return { findings: sortFindings(merged.findings), skipped: merged.skipped, durationMs: Math.round(ctx.now() - started) };
 }
@@ -90,6 +92,12 @@ function tlsSource(
   }
   if (tlsInArgs(s.erlOptions)) return 'ERL_OPTIONS';
   return tlsInArgs(argsFileWords(vmArgsText)) ? s.vmArgs : undefined;
+}
+
+/** The words the node starts with: the running beam's (and its -args_files'), else ERL_OPTIONS and vm.args. */
+function tlsWords(s: Pick<Settings, 'erlOptions'>, vmArgsText: string | undefined, beam: BeamProcess | undefined): string[] {
+  if (!beam) return [...s.erlOptions, ...argsFileWords(vmArgsText)];
+  return beam.argv.flatMap((w, i) => (beam.argv[i - 1] === '-args_file' ? argsFileWords(readTextIfPresent(w)) : [w]));
 }
 
 /** An -args_file's words: `#` starts a comment to the end of the line (erl(1)). */

@@ -24,4 +24,5 @@ export const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   audit: () => import('./audit.js').then((m) => m.run),
   setup: () => import('./setup.js').then((m) => m.run),
   firewall: () => import('./firewall.js').then((m) => m.run),
+  tls: () => import('./tls.js').then((m) => m.run),
 };

@@ -26,7 +26,7 @@ interface Tally {
   lost: boolean;
 }
 
-type Where = Pick<Settings, 'node' | 'nodeName' | 'cookieFile' | 'erlDistPort'>;
+type Where = Pick<Settings, 'node' | 'nodeName' | 'cookieFile' | 'erlDistPort' | 'erlOptions' | 'vmArgs'>;
 
 export async function executeBatch(
   ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env' | 'now'>,

@@ -34,9 +34,11 @@ export async function describeOpenFailure(s: Where, f: OpenFailure): Promise<str
     case 'refused-status':
       return `ejctl: ${node} refused the connection during the handshake (${f.detail}).`;
     case 'closed':
-      return `ejctl: ${f.host}:${f.port} closed the connection during the handshake: ${node} may use TLS distribution (then use --transport erl). ${f.detail}`;
+      return `ejctl: ${f.host}:${f.port} closed the connection during the handshake: ${node} may use TLS distribution (then ERL_OPTIONS must say -proto_dist inet_tls -ssl_dist_optfile FILE). ${f.detail}`;
     case 'protocol':
       return `ejctl: the distribution handshake with ${node} failed: ${f.detail}`;
+    case 'tls':
+      return describeTlsFailure(node, s.nodeName.host, f.detail);
   }
 }
 
@@ -46,4 +48,13 @@ export function describeLost(s: Where, reason: string): string {
 
 export function describeTimeout(s: Where, timeoutMs: number): string {
   return `ejctl: ${s.node} did not answer within ${timeoutMs / 1000} s; the command may still be running there. Use --no-timeout to wait for it.`;
+}
+
+/** Which side's certificate failed, from OpenSSL's code: the node's (checked by us) or ours (an alert from the node). */
+function describeTlsFailure(node: string, host: string, detail: string): string {
+  const head = `ejctl: TLS verification failed with ${node} (${detail}):`;
+  if (/ALTNAME|HOSTNAME/.test(detail)) return `${head} the node's certificate does not name ${host}; nothing was sent to it.`;
+  if (/ALERT/.test(detail))
+    return `${head} the node refused our client certificate (the certfile of the client options in the ssl_dist option file): it must come from the cluster CA.`;
+  return `${head} the node's certificate is not signed by the cacertfile of the ssl_dist option file, or has expired; nothing was sent to it.`;
 }

@@ -13,7 +13,7 @@ import type { NativeSession } from './session.js';
 import { atom, charList, isTagged, type Term } from './term.js';
 
 export type Timeout = number | 'infinity';
-type Where = Pick<Settings, 'node' | 'nodeName' | 'cookieFile' | 'erlDistPort'>;
+type Where = Pick<Settings, 'node' | 'nodeName' | 'cookieFile' | 'erlDistPort' | 'erlOptions' | 'vmArgs'>;
 
 export interface NativeOptions {
   /** Called instead when the node is too old for the native transport (`auto` falls back to erl). */

@@ -6,6 +6,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { hostname } from 'node:os';
 import type { Settings } from '../config/settings.js';
 import { epmdPort, epmdPortPlease } from '../system/epmd.js';
+import { distTlsFor } from '../tls/distTls.js';
 import { DialFailure, type FailureKind } from './dial.js';
 import { NativeSession } from './session.js';
 
@@ -22,10 +23,12 @@ export type OpenFailure =
 
 export type Opened = { ok: true; session: NativeSession } | { ok: false; failure: OpenFailure };
 
-type Target = Pick<Settings, 'node' | 'nodeName' | 'erlDistPort'>;
+type Target = Pick<Settings, 'node' | 'nodeName' | 'erlDistPort' | 'erlOptions' | 'vmArgs'>;
 
 export async function openSession(s: Target, cookie: string, env: NodeJS.ProcessEnv): Promise<Opened> {
   const { host } = s.nodeName;
+  // TLS distribution (-proto_dist inet_tls): the client side of the node's option file.
+  const tls = distTlsFor(s);
   const address = await resolveIpv4(host);
   if (address === undefined) {
     return {
@@ -51,6 +54,7 @@ export async function openSession(s: Target, cookie: string, env: NodeJS.Process
       expectNode: s.node,
       timeoutMs: CONNECT_TIMEOUT_MS,
       maxFrame: MAX_FRAME_BYTES,
+      ...(tls ? { tls: tls.options } : {}),
     });
     return { ok: true, session };
   } catch (err) {

@@ -41,6 +41,14 @@ export interface NodeOptions {
   erlArgs?: string[];
   /** Use this cookie instead of a random one. */
   cookie?: string;
+  /**
+   * TLS distribution set up by ejctl itself: a CA in DIR/ca (`ejctl tls init-ca`), the node's
+   * certificate installed in DIR/tls with ERL_OPTIONS in the cfg (`ejctl tls issue`), and the
+   * node booted with `-proto_dist inet_tls -ssl_dist_optfile DIR/tls/ssl_dist.conf`.
+   */
+  tls?: boolean;
+  /** The host part of the node name (default localhost); one with a dot gives a long name (-name). */
+  host?: string;
 }
 
 let counter = 0;
@@ -79,7 +87,7 @@ export function ejabberdYml(c2sPort: number | undefined): string {
 
 export async function createTestNodeFiles(opts: NodeOptions = {}): Promise<Omit<TestNode, 'stop'>> {
   const name = uniqueName();
-  const node = `${name}@localhost`;
+  const node = `${name}@${opts.host ?? 'localhost'}`;
   const dir = tempDir('ejctl-node-');
   const home = join(dir, 'home');
   const spool = join(dir, 'spool');
@@ -117,6 +125,7 @@ export async function createTestNodeFiles(opts: NodeOptions = {}): Promise<Omit<
   ].join('\n');
   writeFileMode(cfgPath, cfg, 0o644);
   const ctl = (args: string[], o: { env?: Record<string, string | undefined>; input?: string } = {}) => ejctl(['-c', cfgPath, ...args], o);
+  if (opts.tls) await setUpTls(dir, ctl);
   return { name, node, dir, home, spool, logs, cookieFile, cookie, cfgPath, ymlPath, c2sPort, ctl };
 }
 
@@ -149,13 +158,30 @@ export async function startTestNode(opts: NodeOptions = {}): Promise<TestNode> {
   return { ...files, stop: () => stopTestNode(files) };
 }
 
+/** The CA and the node's certificate, made with ejctl tls as an operator would. */
+async function setUpTls(dir: string, ctl: (args: string[]) => Promise<CliResult>): Promise<void> {
+  for (const args of [
+    ['tls', 'init-ca', '--ca-dir', join(dir, 'ca')],
+    ['tls', 'issue', '--ca-dir', join(dir, 'ca')],
+  ]) {
+    const r = await ctl(args);
+    if (r.exitCode !== 0) throw new Error(`ejctl ${args.join(' ')} failed: ${r.stderr}`);
+  }
+}
+
+/** The VM arguments of TLS distribution as ejctl tls writes them (test nodes boot with erl directly). */
+export function tlsErlArgs(dir: string): string[] {
+  return ['-proto_dist', 'inet_tls', '-ssl_dist_optfile', join(dir, 'tls', 'ssl_dist.conf')];
+}
+
 export async function bootNode(files: Omit<TestNode, 'stop'>, opts: NodeOptions = {}): Promise<void> {
   const user = nodeUser();
   const args = [
-    '-sname',
+    files.node.includes('.') ? '-name' : '-sname',
     files.node,
     '-noinput',
     '-detached',
+    ...(opts.tls ? tlsErlArgs(files.dir) : []),
     ...(opts.erlArgs ?? []),
     '-mnesia',
     'dir',

@@ -13,7 +13,8 @@ export function nodeNameOf(node: string): NodeName {
 }
 
 export async function openTestSession(n: Pick<TestNode, 'node' | 'cookie'>, cookie = n.cookie): Promise<NativeSession> {
-  const opened = await openSession({ node: n.node, nodeName: nodeNameOf(n.node), erlDistPort: undefined }, cookie, {
+  const target = { node: n.node, nodeName: nodeNameOf(n.node), erlDistPort: undefined, erlOptions: [], vmArgs: '/nonexistent/vm.args' };
+  const opened = await openSession(target, cookie, {
     ERL_EPMD_PORT: epmdPort(),
   });
   if (!opened.ok) throw new Error(`could not open a session: ${JSON.stringify(opened.failure)}`);
