@@ -23,6 +23,10 @@ interface Parsed {
   restrictSystemEpmd?: boolean;
   systemdDir: string;
   applyFirewall?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  tls?: boolean;
   nftablesDir: string;
   nftablesConf: string;
   configDir?: string;
@@ -52,6 +56,10 @@ function setupProgram(ctx: Pick<Ctx, 'stdout' | 'stderr'>): Command {
       .option('--no-fix-permissions', 'leave file permissions as they are')
       .option('--restrict-system-epmd', "restrict systemd's epmd.socket to this choice's addresses with a drop-in")
       .option('--no-restrict-system-epmd', "leave systemd's epmd.socket as it is")
+      .option('--tls-cert <file>', "cluster: this node's certificate for TLS distribution (from ejctl tls issue NODE --out DIR)")
+      .option('--tls-key <file>', 'cluster: its private key')
+      .option('--tls-ca <file>', 'cluster: the cluster CA certificate')
+      .option('--no-tls', 'cluster: plain-TCP distribution instead of TLS (audit reports it)')
       .option(
         '--apply-firewall',
         'load the recommended rules as the nftables table inet ejctl and persist them (remove: ejctl firewall remove)',
@@ -91,6 +99,12 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     ...(p.restrictSystemEpmd !== undefined ? { restrictSystemEpmd: p.restrictSystemEpmd } : {}),
     systemdDir: p.systemdDir,
     ...(p.applyFirewall ? { firewall: { dir: p.nftablesDir, conf: p.nftablesConf } } : {}),
+    tls: {
+      ...(p.tlsCert !== undefined ? { cert: p.tlsCert } : {}),
+      ...(p.tlsKey !== undefined ? { key: p.tlsKey } : {}),
+      ...(p.tlsCa !== undefined ? { ca: p.tlsCa } : {}),
+      ...(p.tls === false ? { off: true } : {}),
+    },
     yes: p.yes === true,
     dryRun: p.dryRun === true || opts.dryRun,
     json: p.json === true,

@@ -17,6 +17,7 @@ import { createPrompter, type Prompter } from './prompt.js';
 import { describeSetupPlan, planJson, type Names } from './show.js';
 import { planChangesSomething, type SetupFlags, type SetupPlan } from './types.js';
 import { planSetupFirewall } from './firewallStep.js';
+import { describeTlsPlan, planSetupTls, readTlsMaterial, runSetupTls } from './tlsStep.js';
 import { describeFirewallPlan, runFirewallPlan } from '../firewall/apply.js';
 
 export type SetupCtx = Pick<Ctx, 'uid' | 'files' | 'env' | 'now' | 'stdin' | 'stdout' | 'stderr'>;
@@ -28,8 +29,10 @@ export async function runSetup(ctx: SetupCtx, flags: SetupFlags, location: Locat
   const plan = buildSetupPlan(detected, answers, secrets, fileState);
   const names = namesFor(ctx);
   const firewall = planSetupFirewall(detected, plan, flags);
-  const changes = planChangesSomething(plan) || firewall !== undefined;
-  const described = describeSetupPlan(plan, names) + (firewall ? describeFirewallPlan(firewall) : '');
+  const tls = planSetupTls(detected, plan.answers.topology, flags);
+  const tlsMaterial = readTlsMaterial(tls, plan.answers.node);
+  const changes = planChangesSomething(plan) || firewall !== undefined || tlsMaterial !== undefined;
+  const described = describeSetupPlan(plan, names) + describeTlsPlan(tls) + (firewall ? describeFirewallPlan(firewall) : '');
   if (flags.dryRun) {
     ctx.stdout.write(flags.json ? `${JSON.stringify({ dryRun: true, ...planJson(plan) }, null, 2)}\n` : described);
     return Exit.ok;
@@ -41,6 +44,7 @@ export async function runSetup(ctx: SetupCtx, flags: SetupFlags, location: Locat
     return Exit.error;
   }
   const result = planChangesSomething(plan) ? await applyPlan(plan, secrets, detected, ctx) : undefined;
+  if (tlsMaterial) runSetupTls(ctx, loadSettings(ctx, location).settings, tlsMaterial);
   if (firewall) await runFirewallPlan(firewall);
   // The settings as they are now, so the audit judges the result, not the previous state.
   const after = loadSettings(ctx, location).settings;

@@ -8,7 +8,7 @@
  * cluster's cookie) and an outsider host (nothing of the cluster).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chownToNodeUser, EJCTL, tempDir, type CliResult } from './env.js';
 import { createNetwork, type Network, type NsExecOptions, type NsHost } from './netns.js';
@@ -44,6 +44,8 @@ export interface HostCluster {
   outsider: NsHost;
   cookie: string;
   targets: OperatorTarget[];
+  /** The cluster CA (TLS clusters): on the operator host only. */
+  caDir?: string;
   destroy(): Promise<void>;
 }
 
@@ -91,8 +93,12 @@ function layOutInstall(host: NsHost): Omit<HostNode, 'node' | 'ctl'> {
 }
 
 export interface ClusterOptions {
-  /** Extra `ejctl setup` flags for every node. */
-  setupFlags?: (host: NsHost, peers: NsHost[]) => string[];
+  /**
+   * TLS distribution: the operator makes a cluster CA (`ejctl tls init-ca`) and a certificate per
+   * node (`ejctl tls issue NODE --out DIR`), each host's setup installs its own with
+   * --tls-cert/--tls-key/--tls-ca, and the operator's cfgs get a client certificate of its own.
+   */
+  tls?: boolean;
 }
 
 export async function startHostCluster(opts: ClusterOptions = {}): Promise<HostCluster> {
@@ -108,6 +114,7 @@ export async function startHostCluster(opts: ClusterOptions = {}): Promise<HostC
     const members = [h1, h2, h3];
     const names = [`ejabberd@${h1.address}`, `ejabberd@${h2.address}`, `ejabberd@${h3.fqdn}`];
     const installs = members.map(layOutInstall);
+    const tls = opts.tls ? await makeCertificates(operator, names, opDir) : undefined;
     await Promise.all(
       installs.map(async (inst, i) => {
         const peers = members.filter((m) => m !== inst.host);
@@ -131,7 +138,7 @@ export async function startHostCluster(opts: ClusterOptions = {}): Promise<HostC
           '--fix-permissions',
           '--no-restrict-system-epmd',
           '--yes',
-          ...(opts.setupFlags?.(inst.host, peers) ?? []),
+          ...(tls ? tls.setupFlags(i) : ['--no-tls']),
         ]);
         if (r.exitCode !== 0) throw new Error(`setup on ${inst.host.name} failed (${r.exitCode}): ${r.stdout}${r.stderr}`);
       }),
@@ -149,8 +156,8 @@ export async function startHostCluster(opts: ClusterOptions = {}): Promise<HostC
     }
     await waitFor(async () => (await clusterMembers(first)).length === 3, 60_000, 'the cluster did not form');
     for (const n of nodes) await waitFor(async () => (await n.ctl(['status'])).exitCode === 0, 60_000, `${n.node} not started after join`);
-    const targets = nodes.map((n) => operatorTarget(n.node, cookie));
-    return { net, nodes, operator, outsider, cookie, targets, destroy: () => net.destroy() };
+    const targets = nodes.map((n) => operatorTarget(n.node, cookie, tls?.operatorErlOptions));
+    return { net, nodes, operator, outsider, cookie, targets, ...(tls ? { caDir: tls.caDir } : {}), destroy: () => net.destroy() };
   } catch (err) {
     await net.destroy();
     throw err;
@@ -174,14 +181,15 @@ export async function clusterMembers(n: HostNode): Promise<string[]> {
 }
 
 /** The operator's files for one node: a cfg naming it and the cookie in a home of its own (the node user's, 0400). */
-function operatorTarget(node: string, cookie: string): OperatorTarget {
+export function operatorTarget(node: string, cookie: string, erlOptions: string | undefined): OperatorTarget {
   const d = nodeDirs('ejctl-optarget-');
   writeInetrc(d.dir);
   const cookieFile = join(d.home, '.erlang.cookie');
   writeFileMode(cookieFile, cookie, 0o400);
   chownToNodeUser(cookieFile);
   const cfgPath = join(d.dir, 'ejabberdctl.cfg');
-  writeFileMode(cfgPath, `ERLANG_NODE=${node}\n${locationLines(d).join('\n')}\n`, 0o644);
+  const tlsLine = erlOptions === undefined ? [] : [`ERL_OPTIONS="${erlOptions}"`];
+  writeFileMode(cfgPath, `${[`ERLANG_NODE=${node}`, ...locationLines(d), ...tlsLine].join('\n')}\n`, 0o644);
   return { node, cfgPath, ...d };
 }
 
@@ -191,3 +199,78 @@ export function ejabberdctlOn(host: NsHost, t: OperatorTarget, args: string[]): 
   const priv = ['--reuid', 'ejabberd', '--regid', 'ejabberd', '--clear-groups', EJABBERDCTL, ...opts, ...args];
   return host.exec('/usr/bin/setpriv', priv, { env: { HOME: t.home }, cwd: t.spool });
 }
+
+interface Certificates {
+  caDir: string;
+  setupFlags: (i: number) => string[];
+  /** ERL_OPTIONS for the operator's cfgs: TLS with the operator's own client certificate. */
+  operatorErlOptions: string;
+}
+
+/** The CA and every certificate, made on the operator host with ejctl tls, as docs/cluster.md says. */
+async function makeCertificates(operator: NsHost, names: string[], opDir: string): Promise<Certificates> {
+  const caDir = join(opDir, 'ca');
+  const must = async (args: string[]) => {
+    const r = await ejctlOn(operator, args);
+    if (r.exitCode !== 0) throw new Error(`ejctl ${args.join(' ')} failed (${r.exitCode}): ${r.stdout}${r.stderr}`);
+  };
+  await must(['tls', 'init-ca', '--ca-dir', caDir]);
+  const out = (i: number) => join(opDir, `certs-${i}`);
+  for (const [i, node] of names.entries()) await must(['tls', 'issue', node, '--ca-dir', caDir, '--out', out(i)]);
+  // The operator's own client certificate (named after its host), its key readable by the user
+  // control nodes run as.
+  const opOut = join(opDir, 'certs-op');
+  await must(['tls', 'issue', `ejctl@${operator.name}`, '--ca-dir', caDir, '--out', opOut]);
+  const opKey = join(opDir, 'operator.key');
+  writeFileMode(opKey, readFileSync(join(opOut, `${operator.name}.key`), 'utf8'), 0o400);
+  chownToNodeUser(opKey);
+  const optfile = join(opDir, 'ssl_dist.conf');
+  const files = { cert: join(opOut, `${operator.name}.pem`), key: opKey, ca: join(opOut, 'ca.pem') };
+  writeFileMode(optfile, operatorOptfile(files), 0o644);
+  return {
+    caDir,
+    setupFlags: (i) => {
+      const host = names[i]?.split('@')[1] ?? '';
+      return ['--tls-cert', join(out(i), `${host}.pem`), '--tls-key', join(out(i), `${host}.key`), '--tls-ca', join(out(i), 'ca.pem')];
+    },
+    operatorErlOptions: `-proto_dist inet_tls -ssl_dist_optfile ${optfile}`,
+  };
+}
+
+/** An ssl_dist option file written by hand, as an operator would (docs/cluster.md). */
+export function operatorOptfile(f: { cert: string; key: string; ca: string }): string {
+  const common = `{certfile, "${f.cert}"}, {keyfile, "${f.key}"}, {cacertfile, "${f.ca}"}, {verify, verify_peer}, {versions, ['tlsv1.3']}`;
+  return `[{server, [${common}, {fail_if_no_peer_cert, true}]},\n {client, [${common}]}].\n`;
+}
+
+export interface ParityRun {
+  node: string;
+  tool: string;
+  stdout: string;
+  code: number;
+}
+
+/**
+ * One command from a host through ejabberdctl, then through ejctl on each transport, with the
+ * same cfg: a test expects the three runs equal but for the tool's name.
+ */
+export async function runEveryWay(
+  host: NsHost,
+  t: OperatorTarget,
+  args: string[],
+): Promise<{ want: ParityRun; got: ParityRun[]; stderr: string }> {
+  const w = await ejabberdctlOn(host, t, args);
+  const want = { node: t.node, tool: 'ejabberdctl', stdout: w.stdout, code: w.exitCode };
+  const got: ParityRun[] = [];
+  let stderr = '';
+  for (const transport of ['erl', 'native']) {
+    const r = await ejctlOn(host, ['-c', t.cfgPath, '--transport', transport, ...args]);
+    got.push({ node: t.node, tool: `ejctl --transport ${transport}`, stdout: r.stdout, code: r.exitCode });
+    stderr += r.stderr;
+  }
+  return { want, got, stderr };
+}
+
+/** What `got` must equal: ejabberdctl's run, once per transport. */
+export const asEjabberdctl = (want: ParityRun): ParityRun[] =>
+  ['erl', 'native'].map((transport) => ({ ...want, tool: `ejctl --transport ${transport}` }));

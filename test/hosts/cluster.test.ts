@@ -9,21 +9,26 @@
  * 2. The firewall setup applies (nftables, table inet ejctl): the outsider can no longer reach
  *    EPMD or the window, the peers and the operator can; the audit says what was measured;
  *    `ejctl firewall remove` takes it all away again.
+ * 3. Over plain TCP a capture on the bridge shows a password argument, the new cookie of a
+ *    rotation and the shared_key (the counterpart of test/hosts/tls.test.ts). Last: it rotates.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, isRoot, tempDir } from '../helpers/env.js';
 import {
   clusterMembers,
-  ejabberdctlOn,
+  asEjabberdctl,
   ejctlOn,
+  runEveryWay,
   startHostCluster,
   WINDOW,
   type HostCluster,
   type HostNode,
 } from '../helpers/hostCluster.js';
 import { distPort, reach } from '../helpers/probe.js';
+import { startCapture } from '../helpers/capture.js';
 
 const haveTools = ['/usr/sbin/ip', '/usr/bin/nsenter', '/usr/bin/unshare', '/usr/sbin/nft'].every((f) => existsSync(f));
 
@@ -59,18 +64,10 @@ describe.skipIf(!isRoot || !haveTools)('a three-host cluster, operated from a fo
     for (const args of commands) {
       it(`${args.join(' ')}: ejctl on both transports prints and exits as ejabberdctl, on each node`, async () => {
         for (const t of c().targets) {
-          const want = await ejabberdctlOn(c().operator, t, args);
+          const { want, got, stderr } = await runEveryWay(c().operator, t, args);
           expect(want.stdout).not.toBe('');
-          for (const transport of ['erl', 'native']) {
-            const got = await ejctlOn(c().operator, ['-c', t.cfgPath, '--transport', transport, ...args]);
-            expect({ node: t.node, transport, stdout: got.stdout, code: got.exitCode }).toEqual({
-              node: t.node,
-              transport,
-              stdout: want.stdout,
-              code: want.exitCode,
-            });
-            expect(got.stderr).toBe('');
-          }
+          expect(got).toEqual(asEjabberdctl(want));
+          expect(stderr).toBe('');
         }
       });
     }
@@ -96,7 +93,7 @@ describe.skipIf(!isRoot || !haveTools)('a three-host cluster, operated from a fo
           .map((m) => m.host.address),
         c().operator.address,
       ];
-      const flags = ['--config-dir', n.dir, '--systemd-dir', tempDir('ejctl-systemd-'), '--cluster', '--node', n.node];
+      const flags = ['--config-dir', n.dir, '--systemd-dir', tempDir('ejctl-systemd-'), '--cluster', '--no-tls', '--node', n.node];
       flags.push('--interface', n.host.address, '--firewall-window', WINDOW, '--peers', peers.join(','));
       return n.ctl([
         'setup',
@@ -191,6 +188,29 @@ describe.skipIf(!isRoot || !haveTools)('a three-host cluster, operated from a fo
       expect(readFileSync(nft.conf, 'utf8')).not.toContain('include');
       expect(await reach(c().outsider, first().host.address, 4369)).toBe('open');
       expect(await auditIds(first())).toEqual(['firewall-dist-open', 'firewall-epmd-open']);
+    });
+  });
+  describe('on the wire, with plain-TCP distribution', () => {
+    it('a capture shows the password argument, the new cookie and the shared_key (so the TLS test can fail)', async () => {
+      const seed = c().targets[0];
+      if (!seed) throw new Error('no seed');
+      const password = 'Pw-in-clear-9Rk4';
+      const capture = await startCapture(c().net);
+      let bytes: Buffer;
+      try {
+        const r = await ejctlOn(c().operator, ['-c', seed.cfgPath, 'register', 'clear', 'localhost', password]);
+        expect(r.exitCode).toBe(0);
+        const rotate = await ejctlOn(c().operator, ['-c', seed.cfgPath, 'cookie', 'rotate', '--yes']);
+        expect(rotate.exitCode).toBe(0);
+        expect(rotate.stderr).toContain('plain TCP');
+      } finally {
+        bytes = await capture.stop();
+      }
+      const newCookie = readFileSync(join(seed.home, '.erlang.cookie'), 'utf8').trim();
+      expect(newCookie).not.toBe(c().cookie);
+      for (const secret of [password, newCookie, createHash('sha1').update(newCookie).digest('hex')]) {
+        expect(bytes.includes(secret)).toBe(true);
+      }
     });
   });
 });
