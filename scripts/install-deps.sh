@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ejctl's tests and quick start need from Debian, when missing: ejabberd (and with
-# it Erlang/OTP), zsh, fish, groff, strace (the cookie crash tests kill ejctl at chosen system calls with it) and python3.
+# it Erlang/OTP), zsh, fish, groff, strace (the cookie crash tests kill ejctl at chosen system calls with it), python3,
+# and for the multi-host tests (network namespaces) iproute2, nftables and tcpdump.
 # A policy-rc.d that answers 101 keeps the ejabberd package from starting its service.
 set -euo pipefail
 missing=()
@@ -12,6 +13,9 @@ command -v python3 >/dev/null || missing+=(python3-minimal)
 command -v zsh >/dev/null || missing+=(zsh)
 command -v fish >/dev/null || missing+=(fish)
 command -v groff >/dev/null || missing+=(groff-base)
+[ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
+[ -x /usr/sbin/nft ] || missing+=(nftables)
+[ -x /usr/bin/tcpdump ] || missing+=(tcpdump)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: missing ${missing[*]}; run this as root (it uses apt-get)" >&2

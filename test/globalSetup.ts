@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeStaleNetworks } from './helpers/netns.js';
 
 let epmd: ChildProcess | undefined;
 
@@ -45,6 +46,8 @@ export function teardown(): void {
       /* gone or not ours */
     }
   }
+  // The network namespaces of a test file that crashed before its afterAll (its worker is gone now).
+  removeStaleNetworks();
   epmd?.kill('SIGTERM');
   if (process.env.EJCTL_TEST_TMP) rmSync(process.env.EJCTL_TEST_TMP, { recursive: true, force: true });
 }

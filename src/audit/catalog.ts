@@ -18,6 +18,10 @@ export const CATALOG = {
   'plain-tcp-distribution': { severity: 'medium', title: 'Distribution faces the network over plain TCP (no TLS)' },
   'epmd-system-service': { severity: 'low', title: "EPMD comes from the system's epmd service, which ignores ERL_EPMD_ADDRESS" },
   'long-names': { severity: 'low', title: 'The node uses long names (-name)' },
+  // Firewall (live nftables ruleset)
+  'firewall-epmd-open': { severity: 'medium', title: 'The firewall lets addresses that are not cluster peers reach EPMD' },
+  'firewall-dist-open': { severity: 'high', title: 'The firewall lets addresses that are not cluster peers reach the distribution ports' },
+  'firewall-peers-only': { severity: 'info', title: 'The firewall admits only the cluster peers to EPMD and distribution' },
   // TLS distribution (src/audit/tls.ts)
   'tls-verify-off': { severity: 'high', title: 'TLS distribution does not verify the peer (verify_none)' },
   'tls-no-peer-cert-required': { severity: 'high', title: 'TLS distribution admits peers without a certificate (no fail_if_no_peer_cert)' },

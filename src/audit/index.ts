@@ -10,6 +10,7 @@ import { auditCookie, auditCookieBackups, auditRootHomeCookie } from './cookie.j
 import { checkControlCodeOptions, checkCtlConfigShellCode, checkLoglevel, checkRunsAsRoot, checkSetcookie } from './config.js';
 import { readEjabberdYml, readTextIfPresent, readVmArgs } from '../system/files.js';
 import { auditFiles } from './files.js';
+import { auditFirewall, firewallTargets } from './firewall.js';
 import { evaluateNetwork, findDistPort, tlsInArgs, type NetworkFacts } from './network.js';
 import { readListeningSockets } from './procfs.js';
 import { findBeams, type BeamProcess } from '../system/procs.js';
@@ -44,6 +45,7 @@ export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?
   const facts = await gatherNetworkFacts(ctx, settings, roots, beam, vmArgsText);
   const merged = mergeResults([
     evaluateNetwork(settings, facts),
+    await auditFirewall(ctx.uid, firewallTargets(settings, facts)),
     auditCookie(settings, ctx),
     auditCookieBackups(settings),
     auditRootHomeCookie(settings, roots.rootHome),

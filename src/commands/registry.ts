@@ -24,6 +24,7 @@ export const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   stopped: () => import('./lifecycle/wait.js').then((m) => m.stopped),
   audit: () => import('./audit.js').then((m) => m.run),
   setup: () => import('./setup.js').then((m) => m.run),
+  firewall: () => import('./firewall.js').then((m) => m.run),
   tls: () => import('./tls.js').then((m) => m.run),
   completion: () => import('./completion.js').then((m) => m.run),
   __complete: () => import('./completion.js').then((m) => m.runComplete),

@@ -5,6 +5,7 @@ import type { GlobalOptions } from '../argv.js';
 import { Exit, usageError } from '../errors.js';
 import { splitList } from '../setup/answerChecks.js';
 import { DEFAULT_SYSTEMD_DIR } from '../audit/systemd.js';
+import { DEFAULT_NFT_CONF, DEFAULT_NFT_DIR } from '../firewall/ruleset.js';
 import { runSetup } from '../setup/index.js';
 import type { CookieChoice, SetupFlags } from '../setup/types.js';
 import { helpShownOrThrow, ownCommand } from './ownCommand.js';
@@ -22,6 +23,13 @@ interface Parsed {
   fixPermissions?: boolean;
   restrictSystemEpmd?: boolean;
   systemdDir: string;
+  applyFirewall?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  tls?: boolean;
+  nftablesDir: string;
+  nftablesConf: string;
   configDir?: string;
   yes?: boolean;
   dryRun?: boolean;
@@ -51,6 +59,17 @@ function setupProgram(ctx: Pick<Ctx, 'stdout' | 'stderr'>): Command {
       .option('--no-fix-permissions', 'leave file permissions as they are')
       .option('--restrict-system-epmd', "restrict systemd's epmd.socket to this choice's addresses with a drop-in")
       .option('--no-restrict-system-epmd', "leave systemd's epmd.socket as it is")
+      .option('--tls-cert <file>', "cluster: this node's certificate for TLS distribution (from ejctl tls issue NODE --out DIR)")
+      .option('--tls-key <file>', 'cluster: its private key')
+      .option('--tls-ca <file>', 'cluster: the cluster CA certificate')
+      .option('--no-tls', 'cluster: plain-TCP distribution instead of TLS (audit reports it)')
+      .option(
+        '--apply-firewall',
+        'load the recommended rules as the nftables table inet ejctl and persist them (remove: ejctl firewall remove)',
+      )
+      // Not cfg values either: where the distribution's nftables service finds its rules.
+      .option('--nftables-dir <dir>', 'where --apply-firewall persists the table (ejctl.nft)', DEFAULT_NFT_DIR)
+      .option('--nftables-conf <file>', 'the file nftables loads at boot, which gets an include of ejctl.nft', DEFAULT_NFT_CONF)
       .option('--config-dir <dir>', 'where ejabberdctl.cfg and ejabberd.yml are (default: /etc/ejabberd)')
       // Not a cfg value, so a commander default breaks no resolution rule.
       .option('--systemd-dir <dir>', "systemd's unit links and drop-ins (epmd.socket)", DEFAULT_SYSTEMD_DIR)
@@ -88,6 +107,13 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     ...(p.fixPermissions !== undefined ? { fixPermissions: p.fixPermissions } : {}),
     ...(p.restrictSystemEpmd !== undefined ? { restrictSystemEpmd: p.restrictSystemEpmd } : {}),
     systemdDir: p.systemdDir,
+    ...(p.applyFirewall ? { firewall: { dir: p.nftablesDir, conf: p.nftablesConf } } : {}),
+    tls: {
+      ...(p.tlsCert !== undefined ? { cert: p.tlsCert } : {}),
+      ...(p.tlsKey !== undefined ? { key: p.tlsKey } : {}),
+      ...(p.tlsCa !== undefined ? { ca: p.tlsCa } : {}),
+      ...(p.tls === false ? { off: true } : {}),
+    },
     yes: p.yes === true,
     dryRun: p.dryRun === true || opts.dryRun,
     json: p.json === true,

@@ -6,7 +6,7 @@
 import type { Settings } from '../config/settings.js';
 import type { LaunchPlan } from '../run/plan.js';
 import { CONTROL_SCRIPT, encodeRequest } from './controlScript.js';
-import { controlDistributionArgs, ERL, exportedEnv, inetrcPath, nameFlag, RPC_TIMEOUT_MS } from './erlArgs.js';
+import { controlDistributionArgs, controlNodeName, ERL, exportedEnv, inetrcPath, nameFlag, RPC_TIMEOUT_MS } from './erlArgs.js';
 
 export { RPC_TIMEOUT_MS } from './erlArgs.js';
 
@@ -28,7 +28,7 @@ export interface ControlRequest {
 export function buildControlLaunch(s: Settings, req: ControlRequest): LaunchPlan {
   const args = [
     nameFlag(s.node),
-    'undefined', // a dynamic name: no new atom on the server per call (OTP 23+)
+    controlNodeName(s.node), // a dynamic name: no new atom on the server per call (OTP 23+)
     '-hidden',
     '-nocookie', // never read or create a .erlang.cookie; the cookie comes on stdin
     '-noshell',

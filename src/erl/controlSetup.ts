@@ -34,7 +34,6 @@ export function warnControl(ctx: Pick<Ctx, 'stderr'>, setup: Pick<ControlSetup, 
   for (const w of setup.warnings) ctx.stderr.write(`${w}\n`);
 }
 
-
 /**
  * Whether a process with this uid and gid (and no supplementary groups, as the runner starts it)
  * may read the file: search permission on every directory above it, read permission on it.

@@ -25,6 +25,16 @@ export function nameFlag(node: string): '-sname' | '-name' {
   return node.includes('.') ? '-name' : '-sname';
 }
 
+/**
+ * The name of a control node (a dynamic one: no new atom on the server per call, OTP 23+). A
+ * long name carries the target's host part, as ejabberdctl names its control nodes: a bare
+ * `-name undefined` takes the local host's domain, and where the host name has none (most
+ * containers) the VM dies with "Can't set long node name!".
+ */
+export function controlNodeName(node: string): string {
+  return nameFlag(node) === '-name' ? `undefined@${node.slice(node.indexOf('@') + 1)}` : 'undefined';
+}
+
 /** The server's arguments: ERL_OPTIONS as they are, the cfg's distribution settings, vm.args as an -args_file. */
 export function distributionArgs(s: DistSettings, vmArgsText: string | undefined): string[] {
   assertNoSetcookie(s, vmArgsText);

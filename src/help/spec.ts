@@ -51,6 +51,7 @@ export const OWN_COMMANDS: CommandEntry[] = [
     summary: 'certificates for TLS distribution (docs/tls.md)',
   },
   { usage: 'audit', names: ['audit'], summary: 'read-only security check' },
+  { usage: 'firewall remove', names: ['firewall'], summary: 'remove the nftables table setup --apply-firewall loaded' },
   { usage: 'setup', names: ['setup'], summary: 'first-run hardening (interactive or flags)' },
   { usage: 'batch [FILE]', names: ['batch'], summary: 'many commands over one connection' },
   { usage: 'completion bash|zsh|fish', names: ['completion'], summary: 'print a shell completion script' },

@@ -36,13 +36,26 @@ export function firewallRules(input: FirewallInput): FirewallRules {
 const windowText = (w: PortRange, sep: string): string => (w.min === w.max ? String(w.min) : `${w.min}${sep}${w.max}`);
 
 function nftablesRules(input: FirewallInput, openPorts: number[]): string {
+  const lines = [
+    `# nftables: \`ejctl setup --apply-firewall\` loads and persists this table; or save it as ${NFT_PERSIST_NAME} and load it with nft -f FILE`,
+    nftablesTable(input, openPorts).trimEnd(),
+  ];
+  if (input.topology === 'cluster' && input.peers.length === 0) {
+    lines.push(`# Add each peer node's address: nft add element inet ${NFT_TABLE} cluster_peers4 { 192.0.2.10 }`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** nftables' name of ejctl's own table (family inet), which apply replaces as a whole. */
+export const NFT_TABLE = 'ejctl';
+export const NFT_PERSIST_NAME = '/etc/nftables.d/ejctl.nft';
+
+/** The `table inet ejctl { ... }` text: XMPP ports open, EPMD and the window to the peers only. */
+export function nftablesTable(input: FirewallInput, openPorts: number[]): string {
   const erlangPorts = `{ ${EPMD_PORT}, ${windowText(input.window, '-')} }`;
   const v4 = input.peers.filter((p) => isIP(p) === 4);
   const v6 = input.peers.filter((p) => isIP(p) === 6);
-  const lines = [
-    '# nftables: save as /etc/nftables.d/ejabberd.nft (or add to /etc/nftables.conf), then: nft -f FILE',
-    'table inet ejabberd {',
-  ];
+  const lines = [`table inet ${NFT_TABLE} {`];
   if (input.topology === 'cluster') {
     lines.push(
       `  set cluster_peers4 { type ipv4_addr;${v4.length ? ` elements = { ${v4.join(', ')} }` : ''} }`,
@@ -58,9 +71,6 @@ function nftablesRules(input: FirewallInput, openPorts: number[]): string {
     );
   }
   lines.push(`    tcp dport ${erlangPorts} drop comment "EPMD and distribution: nobody else"`, '  }', '}');
-  if (input.topology === 'cluster' && input.peers.length === 0) {
-    lines.push("# Add each peer node's address: nft add element inet ejabberd cluster_peers4 { 192.0.2.10 }");
-  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -17,6 +17,9 @@ import { assertCanWriteSetupFiles } from './writable.js';
 import { createPrompter, type Prompter } from './prompt.js';
 import { describeSetupPlan, planJson, type Names } from './show.js';
 import { planChangesSomething, type SetupFlags, type SetupPlan } from './types.js';
+import { planSetupFirewall } from './firewallStep.js';
+import { describeTlsPlan, planSetupTls, readTlsMaterial, runSetupTls } from './tlsStep.js';
+import { describeFirewallPlan, runFirewallPlan } from '../firewall/apply.js';
 
 export type SetupCtx = Pick<Ctx, 'uid' | 'files' | 'env' | 'now' | 'stdin' | 'stdout' | 'stderr'>;
 
@@ -27,25 +30,31 @@ export async function runSetup(ctx: SetupCtx, flags: SetupFlags, location: Locat
   const { answers, secrets } = await askQuestions(detected, flags, prompter, ctx);
   const plan = buildSetupPlan(detected, answers, secrets, fileState);
   const names = namesFor(ctx);
-  const changes = planChangesSomething(plan);
+  const firewall = planSetupFirewall(detected, plan, flags);
+  const tls = planSetupTls(detected, plan.answers.topology, flags);
+  const tlsMaterial = readTlsMaterial(tls, plan.answers.node);
+  const changes = planChangesSomething(plan) || firewall !== undefined || tlsMaterial !== undefined;
+  const described = describeSetupPlan(plan, names) + describeTlsPlan(tls) + (firewall ? describeFirewallPlan(firewall) : '');
   if (flags.dryRun) {
-    ctx.stdout.write(flags.json ? `${JSON.stringify({ dryRun: true, ...planJson(plan) }, null, 2)}\n` : describeSetupPlan(plan, names));
+    ctx.stdout.write(flags.json ? `${JSON.stringify({ dryRun: true, ...planJson(plan) }, null, 2)}\n` : described);
     return Exit.ok;
   }
-  if (!flags.json) ctx.stdout.write(describeSetupPlan(plan, names));
-  else if (changes && !flags.yes) ctx.stderr.write(describeSetupPlan(plan, names)); // seen before the confirmation
+  if (!flags.json) ctx.stdout.write(described);
+  else if (changes && !flags.yes) ctx.stderr.write(described); // seen before the confirmation
   if (changes && !(await confirmed(flags, prompter))) {
     ctx.stderr.write('ejctl: setup cancelled: nothing was changed\n');
     return Exit.error;
   }
-  const result = changes ? await applyPlan(plan, secrets, detected, ctx) : undefined;
+  const result = planChangesSomething(plan) ? await applyPlan(plan, secrets, detected, ctx) : undefined;
+  if (tlsMaterial) runSetupTls(ctx, loadSettings(ctx, location).settings, tlsMaterial);
+  if (firewall) await runFirewallPlan(firewall);
   // The settings as they are now, so the audit judges the result, not the previous state.
   const after = loadSettings(ctx, location).settings;
   const steps = await nextSteps(ctx, detected, plan, result, after);
   ctx.stdout.write(
     flags.json
       ? `${JSON.stringify(resultJson(plan, changes, result, steps), null, 2)}\n`
-      : describeResult(changes, result) + describeNextSteps(steps),
+      : describeResult(changes, result) + describeNextSteps(steps, firewall !== undefined),
   );
   return Exit.ok;
 }

@@ -8,7 +8,7 @@ import type { Settings } from '../config/settings.js';
 import { parseFirewallWindow } from '../config/validate.js';
 import { runAudit } from '../audit/index.js';
 import { severityRank, SEVERITIES, type AuditReport, type Severity } from '../audit/types.js';
-import { firewallRules, type FirewallRules } from './firewall.js';
+import { firewallRules, type FirewallInput, type FirewallRules } from './firewall.js';
 import { STANDARD_LISTENERS } from './listeners.js';
 import type { ApplyResult } from './apply.js';
 import type { Detected, SetupPlan } from './types.js';
@@ -27,15 +27,20 @@ export async function nextSteps(
   result: ApplyResult | undefined,
   after: Settings,
 ): Promise<NextSteps> {
+  const firewall = firewallRules(firewallInput(d, plan));
+  const audit = await runAudit(ctx, after, { roots: { systemdDir: d.systemdDir } });
+  return { firewall, restart: restartAdvice(d, plan, result), cookieFingerprint: result?.cookieFingerprint ?? d.cookie.fingerprint, audit };
+}
+
+/** What the firewall rules are made from: the answers and ejabberd.yml's listeners. */
+export function firewallInput(d: Pick<Detected, 'listeners'>, plan: Pick<SetupPlan, 'answers'>): FirewallInput {
   const window = parseFirewallWindow(plan.answers.firewallWindow);
-  const firewall = firewallRules({
+  return {
     topology: plan.answers.topology,
     listeners: d.listeners ?? STANDARD_LISTENERS,
     peers: plan.answers.peers,
     window: typeof window === 'string' ? { min: 4370, max: 4379 } : window,
-  });
-  const audit = await runAudit(ctx, after, { roots: { systemdDir: d.systemdDir } });
-  return { firewall, restart: restartAdvice(d, plan, result), cookieFingerprint: result?.cookieFingerprint ?? d.cookie.fingerprint, audit };
+  };
 }
 
 /**
@@ -97,12 +102,14 @@ function systemEpmdAdvice(plan: SetupPlan, result: ApplyResult | undefined): str
   ];
 }
 
-export function describeNextSteps(n: NextSteps): string {
+export function describeNextSteps(n: NextSteps, firewallApplied = false): string {
   const out = [
     '',
     'Next steps',
     '',
-    '1. Firewall rules for this choice (nothing was changed in your firewall):',
+    firewallApplied
+      ? '1. Firewall rules for this choice (the nftables table inet ejctl below is loaded and persisted):'
+      : '1. Firewall rules for this choice (nothing was changed in your firewall):',
     '',
     n.firewall.nftables,
     n.firewall.ufw,

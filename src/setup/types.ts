@@ -7,6 +7,7 @@ import type { CookieProblem } from '../cookie/inspect.js';
 import type { Finding } from '../audit/types.js';
 import type { Listener } from './listeners.js';
 import type { SystemEpmdFacts } from './systemEpmd.js';
+import type { TlsFlags } from './tlsStep.js';
 
 export type Topology = 'single' | 'cluster';
 /** keep: leave the cookie as it is (rewritten 0400 when its file is loose); new: a fresh one; import: a cluster's. */
@@ -27,6 +28,10 @@ export interface SetupFlags {
   restrictSystemEpmd?: boolean;
   /** systemd's unit links and drop-ins (--systemd-dir). */
   systemdDir: string;
+  /** Load the recommended rules as nftables' table inet ejctl and persist them (--apply-firewall). */
+  firewall?: { dir: string; conf: string };
+  /** TLS distribution for a cluster member (--tls-cert/--tls-key/--tls-ca, --no-tls). */
+  tls?: TlsFlags;
   yes: boolean;
   dryRun: boolean;
   json: boolean;

@@ -54,8 +54,8 @@ describe('buildControlLaunch', () => {
     expect(p.env.ERL_LIBS).toBeUndefined();
   });
 
-  it('uses -name exactly when the node string holds a dot', () => {
-    expect(plan('ERLANG_NODE=ejabberd@xmpp.example.org').args.slice(0, 2)).toEqual(['-name', 'undefined']);
+  it("uses -name exactly when the node string holds a dot, with the node's host part (no local domain needed)", () => {
+    expect(plan('ERLANG_NODE=ejabberd@xmpp.example.org').args.slice(0, 2)).toEqual(['-name', 'undefined@xmpp.example.org']);
   });
 
   it('puts the cookie and the arguments on stdin only, hex-encoded', () => {

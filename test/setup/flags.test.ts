@@ -147,7 +147,7 @@ describe.skipIf(!isRoot)('ejctl setup --yes', () => {
   it("a cluster member's drop-in adds its address (IPv6 in brackets); --no-restrict-system-epmd writes none", async () => {
     const inst = await createDebianInstall();
     enableSystemEpmd(inst);
-    const dry = await setup(inst, ['--yes', '--dry-run', '--json', '--cluster', '--interface', 'fd00::10']);
+    const dry = await setup(inst, ['--yes', '--dry-run', '--json', '--cluster', '--no-tls', '--interface', 'fd00::10']);
     expect(JSON.parse(dry.stdout).systemEpmd.listen).toEqual(['127.0.0.1:4369', '[fd00::10]:4369']);
 
     const no = await setup(inst, ['--yes', '--no-restrict-system-epmd']);
@@ -156,7 +156,7 @@ describe.skipIf(!isRoot)('ejctl setup --yes', () => {
     expect(readdirSync(inst.systemdDir)).toEqual(['sockets.target.wants']);
     expect((await auditJson(inst.cfgPath, ['--systemd-dir', inst.systemdDir])).ids).toContain('epmd-system-service');
 
-    const r = await setup(inst, ['--yes', '--cluster', '--interface', ADDRESS, '--cookie', 'keep']);
+    const r = await setup(inst, ['--yes', '--cluster', '--no-tls', '--interface', ADDRESS, '--cookie', 'keep']);
     expect(r.exitCode).toBe(0);
     const listen = ['127.0.0.1:4369', ...(ADDRESS === '127.0.0.1' ? [] : [`${ADDRESS}:4369`])];
     const text = readFileSync(join(inst.systemdDir, 'epmd.socket.d/ejctl-listen.conf'), 'utf8');
@@ -196,6 +196,7 @@ describe.skipIf(!isRoot)('ejctl setup --yes', () => {
       '--yes',
       '--json',
       '--cluster',
+      '--no-tls',
       '--interface',
       ADDRESS,
       '--peers',
@@ -268,7 +269,7 @@ describe('ejctl setup without a terminal', () => {
     const clusterCookie = 'Hn3Jk5Lm7Np9Qr2St4Uv6Wx8Yz1Ab3Cd5Ef7Gh9Ij';
     const r = await setup(
       inst,
-      ['--yes', '--dry-run', '--json', '--cluster', '--interface', ADDRESS, '--cookie', 'import'],
+      ['--yes', '--dry-run', '--json', '--cluster', '--no-tls', '--interface', ADDRESS, '--cookie', 'import'],
       {},
       `${clusterCookie}\n`,
     );

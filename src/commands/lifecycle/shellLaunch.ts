@@ -6,7 +6,7 @@
  */
 import type { Settings } from '../../config/settings.js';
 import type { LaunchPlan } from '../../run/plan.js';
-import { controlDistributionArgs, ERL, exportedEnv, IEX, nameFlag } from '../../erl/erlArgs.js';
+import { controlDistributionArgs, controlNodeName, ERL, exportedEnv, IEX, nameFlag } from '../../erl/erlArgs.js';
 import { cookieHome, ejabberdArgs, erlangOpts, serverEnv } from '../../erl/serverLaunch.js';
 
 export interface ShellRequest {
@@ -19,7 +19,7 @@ export interface ShellRequest {
 function clientArgs(s: Settings, req: ShellRequest): string[] {
   return [
     nameFlag(s.node),
-    'undefined',
+    controlNodeName(s.node),
     '-hidden',
     '-boot',
     'no_dot_erlang', // the HOME is the cookie's directory: never evaluate a .erlang there
@@ -71,7 +71,15 @@ export function buildEtopLaunch(s: Settings, req: ShellRequest): LaunchPlan {
 
 /** `iexdebug`: Elixir's remote shell. iex splits each `--erl` string on blanks itself. */
 export function buildIexDebugLaunch(s: Settings, req: ShellRequest): LaunchPlan {
-  const args = [`-${nameFlag(s.node)}`, 'undefined', '--hidden', '--erl', clientArgs(s, req).slice(2).join(' '), '--remsh', s.node];
+  const args = [
+    `-${nameFlag(s.node)}`,
+    controlNodeName(s.node),
+    '--hidden',
+    '--erl',
+    clientArgs(s, req).slice(2).join(' '),
+    '--remsh',
+    s.node,
+  ];
   return interactive(s, req, IEX, args, clientEnv(s, req));
 }
 
