@@ -126,8 +126,15 @@ function dropKernel(group: readonly SourceWord[], out: ControlOptions): void {
   if (pairs.length > 0) out.kept.push('-kernel', ...pairs);
 }
 
+/**
+ * Environment a control node already gets from ejctl (controlLaunch.ts): Debian 13's stock cfg
+ * sets `ERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0"`, which must not cost a warning per command.
+ */
+const OWN_ENV: Readonly<Record<string, string>> = { ERL_CRASH_DUMP_BYTES: '0' };
+
 function isOwnSetting(group: readonly SourceWord[]): boolean {
   const [head, ...values] = group;
+  if (head?.text === '-env') return values.length === 2 && OWN_ENV[values[0]?.text ?? ''] === values[1]?.text;
   if (!head || !(head.text in OWN_SETTINGS)) return false;
   const value = OWN_SETTINGS[head.text];
   return value === undefined ? values.length === 0 : values.length === 1 && values[0]?.text === value;

@@ -72,6 +72,12 @@ describe('filterControlOptions', () => {
     expect(names('-dist_listen true')).toEqual(['-dist_listen']);
   });
 
+  it("Debian 13's stock -env ERL_CRASH_DUMP_BYTES 0 is left out without a word (control nodes get it anyway); another -env is not", () => {
+    expect(filter('-env ERL_CRASH_DUMP_BYTES 0')).toEqual({ kept: [], dropped: [] });
+    expect(filter('-env LD_PRELOAD /tmp/x.so').dropped.map((d) => d.name)).toEqual(['-env']);
+    expect(filter('-env ERL_CRASH_DUMP_BYTES 100').dropped.map((d) => d.name)).toEqual(['-env']);
+  });
+
   it("groups with erl's arities: -env takes two words, -args_file one, whatever they look like", () => {
     expect(groupOptions(words('-env X -proto_dist -proto_dist inet_tls')).map((g) => g.map((w) => w.text))).toEqual([
       ['-env', 'X', '-proto_dist'],

@@ -189,6 +189,10 @@ describe.skipIf(!isRoot)('Debian 13: ejabberd 24.12 on OTP 27', () => {
     expect(report.ctlConfig).toBe('/etc/ejabberd/ejabberdctl.cfg');
     expect(report.findings.length).toBeGreaterThan(0);
     expect(a.exitCode).toBe(1);
+    // The stock ERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0" costs control nodes no warning.
+    const dry = await r.ejctl(['--transport', 'erl', '--dry-run', 'status']);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stderr).not.toContain('warning');
   });
 
   it('setup on the packaged layout changes /etc/default/ejabberd and keeps the symlink', async () => {
