@@ -18,6 +18,7 @@ import { createPrompter, type Prompter } from './prompt.js';
 import { describeSetupPlan, planJson, type Names } from './show.js';
 import { planChangesSomething, type SetupFlags, type SetupPlan } from './types.js';
 import { planSetupFirewall } from './firewallStep.js';
+import { withProgress } from '../progress.js';
 import { describeTlsPlan, planSetupTls, readTlsMaterial, runSetupTls } from './tlsStep.js';
 import { describeFirewallPlan, runFirewallPlan } from '../firewall/apply.js';
 
@@ -45,12 +46,17 @@ export async function runSetup(ctx: SetupCtx, flags: SetupFlags, location: Locat
     ctx.stderr.write('ejctl: setup cancelled: nothing was changed\n');
     return Exit.error;
   }
-  const result = planChangesSomething(plan) ? await applyPlan(plan, secrets, detected, ctx) : undefined;
-  if (tlsMaterial) runSetupTls(ctx, loadSettings(ctx, location).settings, tlsMaterial);
-  if (firewall) await runFirewallPlan(firewall);
+  // Each step shows a progress line on a terminal while it runs (src/progress.ts).
+  const result = planChangesSomething(plan)
+    ? await withProgress(ctx, 'Writing the cfg and the cookie', () => applyPlan(plan, secrets, detected, ctx))
+    : undefined;
+  if (tlsMaterial) {
+    await withProgress(ctx, 'Installing the TLS files', async () => runSetupTls(ctx, loadSettings(ctx, location).settings, tlsMaterial));
+  }
+  if (firewall) await withProgress(ctx, 'Loading the firewall', () => runFirewallPlan(firewall));
   // The settings as they are now, so the audit judges the result, not the previous state.
   const after = loadSettings(ctx, location).settings;
-  const steps = await nextSteps(ctx, detected, plan, result, after);
+  const steps = await withProgress(ctx, 'Checking the result', () => nextSteps(ctx, detected, plan, result, after));
   ctx.stdout.write(
     flags.json
       ? `${JSON.stringify(resultJson(plan, changes, result, steps), null, 2)}\n`

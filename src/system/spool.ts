@@ -12,7 +12,6 @@ import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
 import { EjctlError, Exit } from '../errors.js';
 import type { LaunchPlan } from '../run/plan.js';
-import { runPlan } from '../run/runner.js';
 import { describeChangeable, findChangeableDir } from './trustedPath.js';
 
 export const MKDIR = '/bin/mkdir';
@@ -52,6 +51,8 @@ export function spoolMkdirPlan(dir: string, user: NonNullable<LaunchPlan['user']
 
 /** undefined when made; else why not (mkdir's own words are passed on to stderr, as ejabberdctl shows them). */
 async function mkdirAs(dir: string, user: NonNullable<LaunchPlan['user']>, ctx: Pick<Ctx, 'stderr'>): Promise<string | undefined> {
+  // Loaded only when a spool dir is missing: every forwarded command passes here (start-up cost).
+  const { runPlan } = await import('../run/runner.js');
   const outcome = await runPlan(spoolMkdirPlan(dir, user), { timeoutMs: MKDIR_TIMEOUT_MS });
   if (outcome.kind === 'exited' || outcome.kind === 'killed') ctx.stderr.write(outcome.stderr);
   if (outcome.kind === 'exited' && outcome.code === 0) return undefined;

@@ -59,6 +59,9 @@ describe.skipIf(!isRoot)('ejctl setup in a terminal', () => {
     expect(plan).toContain(`${inst.logs}: mode 0755 -> 0750`);
     expect(plan).not.toContain(`${inst.ymlPath}: mode`);
     await t.press(KEY.enter);
+    // A progress line on stderr for each step while it runs (a terminal only).
+    await t.waitFor('Writing the cfg and the cookie... 0 s');
+    await t.waitFor('Checking the result... 0 s');
     await t.waitFor('Cookie fingerprint:');
     expect(await t.exited).toBe(0);
 

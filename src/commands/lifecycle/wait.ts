@@ -17,6 +17,7 @@ import { epmdNames, epmdPort } from '../../system/epmd.js';
 import { Exit } from '../../errors.js';
 import { portOpen } from '../../diagnose.js';
 import { exitCodeOf } from './launch.js';
+import { withProgress } from '../../progress.js';
 import { controlSetup, warnControl } from '../../erl/controlSetup.js';
 import { parseLifecycleOptions } from './options.js';
 import { findBeams } from '../../system/procs.js';
@@ -90,19 +91,4 @@ export async function isDown(s: Pick<Settings, 'node' | 'nodeName' | 'erlDistPor
   if (s.erlDistPort !== undefined) return !(await portOpen(s.nodeName.host, s.erlDistPort));
   const answer = await epmdNames(s.nodeName.host, epmdPort(env));
   return !answer.ok || !answer.names.some((n) => n.name === s.nodeName.name);
-}
-
-/** A progress line on stderr, only on a terminal, cleared at the end. */
-async function withProgress(ctx: Pick<Ctx, 'stderr' | 'now'>, text: string, work: Promise<number>): Promise<number> {
-  if (ctx.stderr.isTTY !== true) return work;
-  const begin = ctx.now();
-  const draw = () => ctx.stderr.write(`\r${text}... ${Math.round((ctx.now() - begin) / 1000)} s`);
-  draw();
-  const timer = setInterval(draw, POLL_MS);
-  try {
-    return await work;
-  } finally {
-    clearInterval(timer);
-    ctx.stderr.write('\r\x1b[K');
-  }
 }
