@@ -133,7 +133,7 @@ export async function startHostCluster(opts: ClusterOptions = {}): Promise<HostC
           WINDOW,
           '--peers',
           peers.map((p) => p.address).join(','),
-          '--cookie-file',
+          '--import-cookie',
           carried,
           '--fix-permissions',
           '--no-restrict-system-epmd',

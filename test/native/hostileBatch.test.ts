@@ -46,6 +46,11 @@ describe.concurrent('batch against a hostile node', () => {
     const f = await fakeNode('complete', (m, link) => {
       const call = genCall(m);
       if (!call) return;
+      // batch --json first asks for the command definitions (to redact secrets): none here.
+      if (call.request instanceof Tuple && call.request.items[1] === atom('ejabberd_commands')) {
+        link.send(call.from, new Tuple(call.tag, []));
+        return;
+      }
       const print = new Tuple(atom('put_chars'), atom('unicode'), Buffer.alloc(70 * MiB, 0x61));
       link.send(call.from, new Tuple(atom('io_request'), fakePid(100), 1, print));
       // The io reply comes before the call's reply: answer the command once the output is served.
