@@ -9,39 +9,40 @@ import type { TestNode } from './node.js';
 
 const EJABBERDCTL = '/usr/sbin/ejabberdctl';
 
+/** The argv of that run: setpriv as the ejabberd user, then ejabberdctl with the node's options. */
+export function ejabberdctlArgv(n: Pick<TestNode, 'dir' | 'cfgPath' | 'node' | 'spool' | 'logs'>, args: string[]): string[] {
+  return [
+    '--reuid',
+    'ejabberd',
+    '--regid',
+    'ejabberd',
+    '--clear-groups',
+    EJABBERDCTL,
+    '--config-dir',
+    n.dir,
+    '--ctl-config',
+    n.cfgPath,
+    '--node',
+    n.node,
+    '--spool',
+    n.spool,
+    '--logs',
+    n.logs,
+    ...args,
+  ];
+}
+
 export async function ejabberdctl(
   n: Pick<TestNode, 'dir' | 'cfgPath' | 'node' | 'spool' | 'logs' | 'home'>,
   args: string[],
 ): Promise<CliResult> {
-  const r = await execa(
-    'setpriv',
-    [
-      '--reuid',
-      'ejabberd',
-      '--regid',
-      'ejabberd',
-      '--clear-groups',
-      EJABBERDCTL,
-      '--config-dir',
-      n.dir,
-      '--ctl-config',
-      n.cfgPath,
-      '--node',
-      n.node,
-      '--spool',
-      n.spool,
-      '--logs',
-      n.logs,
-      ...args,
-    ],
-    {
-      env: { HOME: n.home, ERL_EPMD_PORT: epmdPort() },
-      extendEnv: true,
-      reject: false,
-      stripFinalNewline: false,
-      stdin: 'ignore',
-      cwd: n.spool,
-    },
-  );
+  const r = await execa('setpriv', ejabberdctlArgv(n, args), {
+    env: { HOME: n.home, ERL_EPMD_PORT: epmdPort() },
+    extendEnv: true,
+    reject: false,
+    stripFinalNewline: false,
+    stdin: 'ignore',
+    cwd: n.spool,
+  });
   return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
 }

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EJCTL } from '../helpers/env.js';
+import { ejabberdctlArgv } from '../helpers/ejabberdctl.js';
 import { useTestNode, waitFor } from '../helpers/node.js';
 import { descendants, fdLinks, ptyRun, sessionOf, type PtySession } from './helpers.js';
 import { PROMPT, rootShell, runInShell as run, shells } from './rootShell.js';
@@ -67,31 +68,7 @@ describe('the erl transport: a control node never holds the caller terminal', ()
 
   it('on a terminal, prints help exactly as ejabberdctl does on the same terminal', async () => {
     const viaEjctl = await screenOf(ptyRun(process.execPath, [EJCTL, '-c', n.cfgPath, '--transport', 'erl', 'help']));
-    const viaEjabberdctl = await screenOf(
-      ptyRun(
-        'setpriv',
-        [
-          '--reuid',
-          'ejabberd',
-          '--regid',
-          'ejabberd',
-          '--clear-groups',
-          '/usr/sbin/ejabberdctl',
-          '--config-dir',
-          n.dir,
-          '--ctl-config',
-          n.cfgPath,
-          '--node',
-          n.node,
-          '--spool',
-          n.spool,
-          '--logs',
-          n.logs,
-          'help',
-        ],
-        { HOME: n.home },
-      ),
-    );
+    const viaEjabberdctl = await screenOf(ptyRun('setpriv', ejabberdctlArgv(n, ['help']), { HOME: n.home }));
     const piped = await n.ctl(['--transport', 'erl', 'help']);
     // The request line, written to the control node's terminal, was not echoed.
     expect(viaEjctl).not.toContain(Buffer.from(n.cookie).toString('hex'));
