@@ -50,6 +50,10 @@ const CASES: { title: string; args: string[]; undo?: string[]; expectCode?: numb
   { title: '--version 0 registered_users', args: ['--version', '0', 'registered_users', 'localhost'] },
   { title: '--auth with a wrong password', args: ['--auth', 'bob', 'localhost', 'wrong', 'registered_users', 'localhost'] },
   { title: 'mnesia info key', args: ['mnesia', 'is_running'] },
+  // ejabberd prints the stack trace of the process the command ran in: its last frame is
+  // erpc:execute_call/4 when called as rpc:call does on OTP 23+ (not rex's rpc frames).
+  { title: 'a command that raises: the same stack trace', args: ['stats', 'bogus'], expectCode: 1 },
+  { title: 'an argument that fails to parse: the same nested stack trace', args: ['delete_old_messages', 'abc'], expectCode: 1 },
 ];
 
 describe.skipIf(!isRoot)('parity with ejabberdctl 23.01 on the same node', () => {

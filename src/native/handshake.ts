@@ -17,7 +17,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 /** lib/kernel/include/dist.hrl */
 export const DFLAG = {
   EXTENDED_REFERENCES: 0x4n,
+  DIST_MONITOR: 0x8n,
   FUN_TAGS: 0x10n,
+  DIST_MONITOR_NAME: 0x20n,
   NEW_FUN_TAGS: 0x80n,
   EXTENDED_PIDS_PORTS: 0x100n,
   EXPORT_PTR_TAG: 0x200n,
@@ -27,9 +29,11 @@ export const DFLAG = {
   UTF8_ATOMS: 0x10000n,
   MAP_TAG: 0x20000n,
   BIG_CREATION: 0x40000n,
+  EXIT_PAYLOAD: 0x400000n,
   HANDSHAKE_23: 0x1000000n,
   UNLINK_ID: 0x2000000n,
   MANDATORY_25_DIGEST: 0x4000000n,
+  SPAWN: 0x1n << 32n,
   NAME_ME: 0x2n << 32n,
   V4_NC: 0x4n << 32n,
 } as const;
@@ -37,7 +41,11 @@ export const DFLAG = {
 /**
  * What we can handle: OTP 25's mandatory set (and its digest bit, which OTP 27 requires),
  * UNICODE_IO so io requests come with their encoding, V4_NC because we decode 64-bit ports and
- * 5-word references, UNLINK_ID (mandatory from OTP 26; we never link), and NAME_ME.
+ * 5-word references, UNLINK_ID (mandatory from OTP 26; we never link), NAME_ME, and SPAWN with
+ * EXIT_PAYLOAD: commands run as erpc runs them, in a process spawned by a SPAWN_REQUEST whose
+ * monitor's DOWN (PAYLOAD_MONITOR_P_EXIT) brings the result (erpc.ts). The node sends a DOWN only
+ * to a peer with both DIST_MONITOR and DIST_MONITOR_NAME (erts dist.c, erts_dsig_send_m_exit);
+ * the monitors it then sets on us (io:request monitors its group leader) need no answer.
  */
 export const OUR_FLAGS = Object.values(DFLAG).reduce((a, b) => a | b, 0n);
 
@@ -127,7 +135,7 @@ export function checkAck(msg: Buffer, ours: number, cookie: string): void {
 export function checkPeerFlags(flags: bigint): void {
   const needed = DFLAG.HANDSHAKE_23 | DFLAG.UTF8_ATOMS | DFLAG.EXTENDED_PIDS_PORTS | DFLAG.BIG_CREATION;
   const mandatory25 = (flags & DFLAG.MANDATORY_25_DIGEST) !== 0n;
-  if (!mandatory25 && (flags & needed) !== needed) {
+  if ((!mandatory25 && (flags & needed) !== needed) || (flags & DFLAG.SPAWN) === 0n) {
     throw new HandshakeError('protocol', 'the node lacks distribution features ejctl needs (OTP 23 or newer is required)');
   }
 }

@@ -1,6 +1,6 @@
 /**
- * A hidden-node session with the ejabberd node: our own pid, calls through the node's `rex`
- * server (`{call, M, F, A, GroupLeader}`, as rpc.erl serves it) with our pid as the group
+ * A hidden-node session with the ejabberd node: our own pid, calls made as OTP 23+'s rpc:call
+ * makes them (a spawned erpc:execute_call/4 with a monitor, erpc.ts) with our pid as the group
  * leader, and the io requests of the called code served in arrival order.
  *
  * A call's timeout covers everything it waits for: the reply, then its queued output requests,
@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { DistConnection, type DistMessage } from './connection.js';
 import type { DialOptions } from './dial.js';
+import { demonitor, rpcResultOfDown, rpcResultOfErpcError, spawnEvent, spawnEventTarget, spawnRequest } from './erpc.js';
 import { IoQueue, type IoCost } from './ioQueue.js';
 import { errorReply, IoServer, type Write } from './ioServer.js';
 import { atom, charList, isAtom, isTagged, Pid, Ref, samePid, sameRef, Tuple, type Term } from './term.js';
@@ -19,12 +20,16 @@ export type CallOutcome = { kind: 'reply'; value: Term } | { kind: 'timeout' } |
 export type Timeout = number | 'infinity';
 
 interface Pending {
-  ref: Ref;
+  /** The spawn request's id, which is also its monitor's reference. */
+  reqId: Ref;
+  /** The tag of the process's exit reason (erpc's `Res`). */
+  res: Ref;
+  /** The spawned process, once the node says so. */
+  spawned?: Pid;
   settle: (o: CallOutcome) => void;
 }
 
 const SEND = 2;
-const REG_SEND = 6;
 /** A nested call (io_lib:format on the node) takes microseconds; with no call timeout, this bounds it. */
 export const NESTED_CALL_TIMEOUT_MS = 60_000;
 /** Distinct processes that may print during one call (a command runs in one or a few). */
@@ -70,7 +75,7 @@ export class NativeSession {
     this.deadline = timeoutMs === 'infinity' ? undefined : Date.now() + timeoutMs;
     this.nestedTimedOut = false;
     try {
-      const outcome = await this.request(new Tuple(atom('call'), atom(mod), atom(fun), args, this.pid), timeoutMs);
+      const outcome = await this.request(mod, fun, args, timeoutMs);
       if (outcome.kind !== 'reply') return outcome;
       // Output requests still queued belong to this call: let them finish, within its deadline.
       const drained = await this.ioQueue.drain(this.deadline);
@@ -96,22 +101,29 @@ export class NativeSession {
     }
   }
 
-  private request(request: Term, timeoutMs: number | 'infinity'): Promise<CallOutcome> {
+  /** erpc:call(Node, M, F, A, Timeout) as rpc:call uses it; on timeout the monitor is dropped, as erpc does. */
+  private request(mod: string, fun: string, args: Term, timeoutMs: number | 'infinity'): Promise<CallOutcome> {
     if (this.downReason !== undefined) return Promise.resolve({ kind: 'down', reason: this.downReason });
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
       const p: Pending = {
-        ref: this.newRef(),
+        reqId: this.newRef(),
+        res: this.newRef(),
         settle: (o) => {
           clearTimeout(timer);
           this.pending.delete(p);
           resolve(o);
         },
       };
-      const message = new Tuple(atom('$gen_call'), new Tuple(this.pid, p.ref), request);
-      this.conn.send(new Tuple(REG_SEND, this.pid, atom(''), atom('rex')), message);
+      const { control, payload } = spawnRequest(p.reqId, this.pid, p.res, mod, fun, args);
+      this.conn.send(control, payload);
       this.pending.add(p);
-      if (timeoutMs !== 'infinity') timer = setTimeout(() => p.settle({ kind: 'timeout' }), timeoutMs);
+      const timer =
+        timeoutMs === 'infinity'
+          ? undefined
+          : setTimeout(() => {
+              if (p.spawned) this.conn.send(demonitor(this.pid, p.spawned, p.reqId));
+              p.settle({ kind: 'timeout' });
+            }, timeoutMs);
     });
   }
 
@@ -119,7 +131,7 @@ export class NativeSession {
   private async evaluate(mod: string, fun: string, args: Term): Promise<{ ok: true; value: Term } | { ok: false }> {
     const left = this.deadline === undefined ? NESTED_CALL_TIMEOUT_MS : this.deadline - Date.now();
     const timeoutMs = Math.max(0, Math.min(left, NESTED_CALL_TIMEOUT_MS));
-    const o = await this.request(new Tuple(atom('call'), atom(mod), atom(fun), args, this.pid), timeoutMs);
+    const o = await this.request(mod, fun, args, timeoutMs);
     if (o.kind === 'timeout') this.nestedTimedOut = true;
     return o.kind === 'reply' && !isTagged(o.value, 'badrpc') ? { ok: true, value: o.value } : { ok: false };
   }
@@ -134,14 +146,22 @@ export class NativeSession {
   }
 
   private receive({ control, payload, size, units }: DistMessage): void {
-    if (!(control instanceof Tuple) || payload === undefined) return;
+    if (!(control instanceof Tuple)) return;
     const op = control.items[0];
-    const to = op === SEND ? control.items[2] : op === 22 ? control.items[2] : op === 12 ? control.items[2] : undefined;
+    if (samePid(spawnEventTarget(control), this.pid)) return this.spawnEvent(control, payload);
+    const to = op === SEND || op === 22 || op === 12 ? control.items[2] : undefined;
     if (!samePid(to, this.pid)) return;
     if (isTagged(payload, 'io_request', 4)) return this.queueIo(payload, { count: 1, bytes: size, units });
-    if (payload instanceof Tuple && payload.items.length === 2) {
-      for (const p of this.pending) if (sameRef(payload.items[0], p.ref)) return p.settle({ kind: 'reply', value: payload.items[1] ?? [] });
-    }
+  }
+
+  /** The node spawned our call's process (or could not), or that process ended: its exit reason is the result. */
+  private spawnEvent(control: Tuple, payload: Term | undefined): void {
+    const e = spawnEvent(control, payload);
+    const p = e && [...this.pending].find((q) => sameRef(e.reqId, q.reqId));
+    if (!e || !p) return;
+    if (e.kind === 'spawned') p.spawned = e.pid;
+    else if (e.kind === 'spawn-error') p.settle({ kind: 'reply', value: rpcResultOfErpcError(e.reason) });
+    else p.settle({ kind: 'reply', value: rpcResultOfDown(p.res, e.reason) });
   }
 
   /** io requests are answered one at a time, in order, so output keeps its order. */

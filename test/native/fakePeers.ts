@@ -104,10 +104,12 @@ export function fakeEpmd(behaviour: EpmdBehaviour): Promise<Fake> {
 }
 
 export interface NodeLink {
-  /** ejctl's pid, from its first message (the call to rex). */
+  /** ejctl's pid, from its first message (the spawn request of its call). */
   client: Pid;
   /** Sends a message to `to` (SEND); the message may be given already encoded. */
   send: (to: Pid, msg: Term | { encoded: Buffer }) => void;
+  /** Sends a control message of any kind, with its payload if any. */
+  control: (control: Term, payload?: Term) => void;
   /** Sends raw bytes. */
   raw: (b: Buffer) => void;
   socket: Socket;
@@ -181,14 +183,15 @@ function framesOf(sock: Socket, onMessage: (m: Received, link: NodeLink) => void
   let buf = Buffer.alloc(0);
   let client: Pid | undefined;
   const raw = (b: Buffer) => void (sock.destroyed ? undefined : sock.write(b));
-  const send = (to: Pid, msg: Term | { encoded: Buffer }) => {
-    const c = encodeTerm(new Tuple(2, atom(''), to));
-    const p = typeof msg === 'object' && 'encoded' in msg ? msg.encoded : encodeTerm(msg);
+  const frame = (c: Buffer, p: Buffer) => {
     const head = Buffer.alloc(5);
     head.writeUInt32BE(1 + c.length + p.length, 0);
     head[4] = 112;
     raw(Buffer.concat([head, c, p]));
   };
+  const send = (to: Pid, msg: Term | { encoded: Buffer }) =>
+    frame(encodeTerm(new Tuple(2, atom(''), to)), typeof msg === 'object' && 'encoded' in msg ? msg.encoded : encodeTerm(msg));
+  const control = (c: Term, payload?: Term) => frame(encodeTerm(c), payload === undefined ? Buffer.alloc(0) : encodeTerm(payload));
   sock.on('data', (d: Buffer) => {
     buf = Buffer.concat([buf, d]);
     while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) {
@@ -196,10 +199,11 @@ function framesOf(sock: Socket, onMessage: (m: Received, link: NodeLink) => void
       const f = buf.subarray(4, 4 + len);
       buf = buf.subarray(4 + len);
       if (len === 0) continue;
-      const control = decodeTerm(f, 1);
-      const payload = control.end < f.length ? decodeTerm(f, control.end).term : undefined;
-      if (!client && control.term instanceof Tuple && control.term.items[1] instanceof Pid) client = control.term.items[1];
-      if (client) onMessage({ control: control.term, payload }, { client, send, raw, socket: sock });
+      const head = decodeTerm(f, 1);
+      const payload = head.end < f.length ? decodeTerm(f, head.end).term : undefined;
+      const from = head.term instanceof Tuple ? head.term.items[2] : undefined;
+      if (!client && from instanceof Pid) client = from;
+      if (client) onMessage({ control: head.term, payload }, { client, send, control, raw, socket: sock });
     }
   });
 }
@@ -207,11 +211,30 @@ function framesOf(sock: Socket, onMessage: (m: Received, link: NodeLink) => void
 /** A pid of the fake node. */
 export const fakePid = (id: number): Pid => new Pid(atom(FAKE_NODE), id, 0, 9);
 
-/** The `{'$gen_call', {From, Tag}, Request}` ejctl sends to rex: its From and Tag and Request. */
-export function genCall(m: Received): { from: Pid; tag: Term; request: Term } | undefined {
-  const p = m.payload;
-  if (!(p instanceof Tuple) || p.items[0] !== atom('$gen_call')) return undefined;
-  const ft = p.items[1];
-  if (!(ft instanceof Tuple) || !(ft.items[0] instanceof Pid)) return undefined;
-  return { from: ft.items[0], tag: ft.items[1] ?? [], request: p.items[2] ?? [] };
+/**
+ * A call ejctl makes as erpc does: SPAWN_REQUEST `{29, ReqId, From, GroupLeader, {erpc,
+ * execute_call, 4}, Opts}` with the arguments `[Res, M, F, A]`. `request` is `{call, M, F, A}`;
+ * `reply` answers as the node would: the spawn reply, then the monitor's DOWN with the value.
+ */
+export interface FakeCall {
+  from: Pid;
+  request: Tuple;
+  reply: (link: NodeLink, value: Term) => void;
+}
+
+export function genCall(m: Received): FakeCall | undefined {
+  const c = m.control;
+  if (!(c instanceof Tuple) || c.items[0] !== 29 || !Array.isArray(m.payload)) return undefined;
+  const [, reqId, from] = c.items;
+  const [res, mod, fun, args] = m.payload;
+  if (!(from instanceof Pid) || reqId === undefined || res === undefined) return undefined;
+  const spawned = fakePid(200);
+  return {
+    from,
+    request: new Tuple(atom('call'), mod ?? [], fun ?? [], args ?? []),
+    reply: (link, value) => {
+      link.control(new Tuple(31, reqId, from, 2, spawned));
+      link.control(new Tuple(28, spawned, from, reqId), new Tuple(res, atom('return'), value));
+    },
+  };
 }

@@ -48,13 +48,13 @@ describe.concurrent('batch against a hostile node', () => {
       if (!call) return;
       // batch --json first asks for the command definitions (to redact secrets): none here.
       if (call.request instanceof Tuple && call.request.items[1] === atom('ejabberd_commands')) {
-        link.send(call.from, new Tuple(call.tag, []));
+        call.reply(link, []);
         return;
       }
       const print = new Tuple(atom('put_chars'), atom('unicode'), Buffer.alloc(70 * MiB, 0x61));
       link.send(call.from, new Tuple(atom('io_request'), fakePid(100), 1, print));
       // The io reply comes before the call's reply: answer the command once the output is served.
-      link.socket.once('data', () => link.send(call.from, new Tuple(call.tag, 0)));
+      link.socket.once('data', () => call.reply(link, 0));
     });
     fakes.push(f);
     const r = await runHostile(fakeCfg(f.port), ['batch', '--json', batchFile()], 1, 100_000);

@@ -95,7 +95,7 @@ describe.concurrent('a hostile node', () => {
       'complete',
       onCommand((call, link) => {
         link.send(call.from, needsNode(1));
-        link.send(call.from, new Tuple(call.tag, 0));
+        call.reply(link, 0);
       }),
     );
     const r = await run(f, 100_000);
