@@ -4,7 +4,17 @@
  */
 import { connect } from 'node:net';
 import type { Settings } from './config/settings.js';
+import type { Ctx } from './context.js';
 import { epmdNames, epmdPort } from './system/epmd.js';
+
+/**
+ * Whether a forwarded command may add its diagnosis to stderr: for a person (stderr is a
+ * terminal), with --verbose, or with EJCTL_DIAGNOSE=1 (logs). Otherwise stderr stays ejabberdctl's
+ * (empty), for scripts that merge stderr into stdout.
+ */
+export function wantsDiagnosis(ctx: Pick<Ctx, 'stderr' | 'env'>, verbose: boolean | undefined): boolean {
+  return ctx.stderr.isTTY === true || verbose === true || ctx.env.EJCTL_DIAGNOSE === '1';
+}
 
 export async function diagnoseUnreachable(
   s: Pick<Settings, 'node' | 'nodeName' | 'erlDistPort' | 'cookieFile'>,

@@ -33,7 +33,7 @@ describe('forwarding to a real ejabberd node', () => {
     const wrong = `${dir}/wrong.cookie`;
     writeFileMode(wrong, 'Z'.repeat(10) + 'wrongcookie0123456789abcdefABCDEF', 0o400);
     chownToNodeUser(wrong);
-    const r = await n.ctl(['--cookie-file', wrong, 'status']);
+    const r = await n.ctl(['--cookie-file', wrong, 'status'], { env: { EJCTL_DIAGNOSE: '1' } });
     expect(r.exitCode).toBe(3);
     expect(r.stdout.startsWith(`Failed RPC connection to the node ${n.node}: nodedown\n\nCommands to start an ejabberd node:`)).toBe(true);
     expect(r.stderr).toContain('rejected the cookie');

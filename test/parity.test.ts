@@ -77,14 +77,28 @@ describe.skipIf(!isRoot)('parity with ejabberdctl 23.01 on the same node', () =>
     });
   }
 
-  it('a stopped node: same stdout and exit code 3 on both transports, and a diagnosis on stderr', async () => {
+  it('a stopped node, stderr a pipe: the same stdout, stderr (empty) and exit code 3 on both transports', async () => {
     const args = ['--node', `stopped${process.pid}@localhost`, 'status'];
     const theirs = await ejabberdctl(n, args);
     expect(theirs.exitCode).toBe(3);
     for (const transport of TRANSPORTS) {
       const ours = await n.ctl(['--transport', transport, ...args]);
-      expect({ transport, stdout: ours.stdout, exitCode: ours.exitCode }).toEqual({ transport, stdout: theirs.stdout, exitCode: 3 });
-      expect(ours.stderr).toContain(`no node named 'stopped${process.pid}' is registered`);
+      expect({ transport, ...ours }).toEqual({ transport, stdout: theirs.stdout, stderr: theirs.stderr, exitCode: 3 });
+    }
+  });
+
+  it('a stopped node with EJCTL_DIAGNOSE=1 or --verbose: the same stdout and code, and a diagnosis on stderr', async () => {
+    const args = ['--node', `stopped${process.pid}@localhost`, 'status'];
+    const theirs = await ejabberdctl(n, args);
+    const diagnosis = `no node named 'stopped${process.pid}' is registered`;
+    for (const transport of TRANSPORTS) {
+      for (const ours of [
+        await n.ctl(['--transport', transport, ...args], { env: { EJCTL_DIAGNOSE: '1' } }),
+        await n.ctl(['--verbose', '--transport', transport, ...args]),
+      ]) {
+        expect({ transport, stdout: ours.stdout, exitCode: ours.exitCode }).toEqual({ transport, stdout: theirs.stdout, exitCode: 3 });
+        expect(ours.stderr).toContain(diagnosis);
+      }
     }
   });
 });

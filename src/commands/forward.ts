@@ -13,6 +13,7 @@ import { chooseRunAs } from '../runAs.js';
 import { ensureSpoolDir } from '../system/spool.js';
 import { Exit } from '../errors.js';
 import { chooseTransport } from '../native/choose.js';
+import { wantsDiagnosis } from '../diagnose.js';
 import { forwardNative } from '../native/forward.js';
 import { describeNativePlan } from './nativePlan.js';
 
@@ -32,7 +33,8 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
   }
   const cookie = readCookie(s, ctx.uid);
   await ensureSpoolDir(s, runAs, ctx);
-  const viaErl = async () => (await erl()).forwardErl(ctx, s, { args, cookie });
+  const diagnose = wantsDiagnosis(ctx, opts.verbose);
+  const viaErl = async () => (await erl()).forwardErl(ctx, s, { args, cookie }, diagnose);
   const code =
     transport === 'native'
       ? await forwardNative(ctx, s, args, cookie, timeout, {
@@ -41,6 +43,7 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
             return viaErl();
           },
           rereadCookie: () => tryReadCookie(s, ctx.uid),
+          diagnose,
         })
       : await viaErl();
   if (code === Exit.ejabberdUsage || code === Exit.unreachable) ctx.stdout.write((await import('../ctlHelp.js')).ejabberdctlHelp(s));

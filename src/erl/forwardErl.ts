@@ -33,6 +33,7 @@ export async function forwardErl(
   ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env' | 'uid' | 'files'>,
   s: Settings,
   req: ForwardRequest,
+  diagnose = true,
 ): Promise<number> {
   const outcome = await runPlan(forwardPlan(ctx, s, req));
   // Interrupted (Ctrl-C, SIGTERM): ejctl stopped the control node; exit as a shell reports it.
@@ -40,7 +41,7 @@ export async function forwardErl(
   if (outcome.kind !== 'exited') {
     throw new EjctlError(`the Erlang control node ${describeOutcome(outcome)}`, Exit.unreachable);
   }
-  if (outcome.code === Exit.unreachable) ctx.stderr.write(`${await diagnoseUnreachable(s, ctx.env)}\n`);
+  if (outcome.code === Exit.unreachable && diagnose) ctx.stderr.write(`${await diagnoseUnreachable(s, ctx.env)}\n`);
   return outcome.code;
 }
 

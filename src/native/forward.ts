@@ -24,6 +24,8 @@ export interface NativeOptions {
    * with it. Nothing has been printed or run at that point, so the retry is invisible.
    */
   rereadCookie?: () => string | undefined;
+  /** Whether to say on stderr why the node could not be reached (diagnose.ts); default yes. */
+  diagnose?: boolean;
 }
 
 export async function forwardNative(
@@ -39,10 +41,11 @@ export async function forwardNative(
     const fresh = opts.rereadCookie?.();
     if (fresh !== undefined && fresh !== cookie) opened = await openSession(s, fresh, ctx.env);
   }
+  const diagnose = opts.diagnose ?? true;
   if (!opened.ok) {
     if (opened.failure.kind === 'old-node' && opts.fallback) return opts.fallback();
     ctx.stdout.write(nodedownLine(s.node, 'nodedown'));
-    ctx.stderr.write(`${await describeOpenFailure(s, opened.failure)}\n`);
+    if (diagnose) ctx.stderr.write(`${await describeOpenFailure(s, opened.failure)}\n`);
     return Exit.unreachable;
   }
   try {
@@ -52,7 +55,7 @@ export async function forwardNative(
       args,
       timeout,
       (b) => ctx.stdout.write(b),
-      (t) => ctx.stderr.write(t),
+      (t) => diagnose && ctx.stderr.write(t),
     );
   } finally {
     opened.session.close();

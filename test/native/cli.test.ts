@@ -65,7 +65,7 @@ describe('--transport native against --transport erl on one node', () => {
   });
 
   it("a stopped node: ejabberdctl's line and help, exit 3, and stderr says the name is not registered", async () => {
-    const { erl, native } = await both(['--node', `gone${process.pid}@localhost`, 'status']);
+    const { erl, native } = await both(['--verbose', '--node', `gone${process.pid}@localhost`, 'status']);
     expect(native.stdout).toBe(erl.stdout);
     expect(native.stdout.startsWith(`Failed RPC connection to the node gone${process.pid}@localhost: nodedown\n\nCommands to start`)).toBe(
       true,
@@ -78,7 +78,7 @@ describe('--transport native against --transport erl on one node', () => {
     const wrong = `${tempDir()}/wrong.cookie`;
     writeFileMode(wrong, 'WRONGCOOKIEWRONGCOOKIE', 0o400);
     chownToNodeUser(wrong);
-    const { erl, native } = await both(['--cookie-file', wrong, 'status']);
+    const { erl, native } = await both(['--verbose', '--cookie-file', wrong, 'status']);
     expect(native.stdout).toBe(erl.stdout);
     expect(native.exitCode).toBe(3);
     expect(native.stderr).toContain(`${n.node} rejected the cookie in ${wrong}`);

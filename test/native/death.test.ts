@@ -11,7 +11,7 @@ import { beamPids, startTestNode, waitFor, type TestNode } from '../helpers/node
 /** `stop_kindly 30 bye` prints a line per step and sleeps 30 s in step 4: we kill the node there. */
 async function killDuringStopKindly(n: TestNode, transport: string) {
   const child = execa(process.execPath, [EJCTL, '-c', n.cfgPath, '--transport', transport, 'stop_kindly', '30', 'bye'], {
-    env: { ERL_EPMD_PORT: epmdPort() },
+    env: { ERL_EPMD_PORT: epmdPort(), EJCTL_DIAGNOSE: '1' },
     extendEnv: true,
     reject: false,
     stripFinalNewline: false,

@@ -49,7 +49,8 @@ function peakOf(pid: number | undefined): number {
 export async function runHostile(cfg: string, args: string[], epmdPort: number | string, killAfterMs: number): Promise<HostileRun> {
   const t0 = Date.now();
   const child = execa(process.execPath, [EJCTL, '-c', cfg, '--transport', 'native', ...args], {
-    env: { ERL_EPMD_PORT: String(epmdPort) },
+    // The diagnosis on stderr is what these tests read (without a terminal it needs EJCTL_DIAGNOSE).
+    env: { ERL_EPMD_PORT: String(epmdPort), EJCTL_DIAGNOSE: '1' },
     extendEnv: true,
     reject: false,
     stripFinalNewline: false,

@@ -79,7 +79,9 @@ describe('the native transport with peers that are not the node', () => {
       `ERLANG_NODE=fake@localhost\nERL_DIST_PORT=${port}\nCOOKIE_FILE=${dir}/cookie\nINSTALLUSER=\nSPOOL_DIR=${dir}\nCONFIG_DIR=${dir}\nLOGS_DIR=${dir}\n`,
       0o644,
     );
-    const r = await ejctl(['-c', cfg, '--transport', 'native', 'register', 'alice', 'localhost', 'secret-pw']);
+    const r = await ejctl(['-c', cfg, '--transport', 'native', 'register', 'alice', 'localhost', 'secret-pw'], {
+      env: { EJCTL_DIAGNOSE: '1' },
+    });
     await new Promise((res) => setTimeout(res, 200));
     return { r, fake };
   };
