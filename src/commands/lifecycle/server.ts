@@ -16,6 +16,7 @@ import { readEjabberdYml } from '../../system/files.js';
 import { assertNodeCanReadCookie, assertNotRoot, checkStart } from './checks.js';
 import { exitCodeOf, launchFiles } from './launch.js';
 import { parseLifecycleOptions } from './options.js';
+import { waitRegistered } from './registered.js';
 import { LIVE_WARNING, showWarning } from './warnings.js';
 
 const DESCRIPTIONS: Record<ServerMode, string> = {
@@ -57,7 +58,10 @@ export async function startServer(ctx: Ctx, s: Settings, mode: ServerMode, o: { 
   await ensureSpoolDir(s, runAs, ctx);
   if (mode === 'live') showWarning(ctx, s.bypassWarnings, LIVE_WARNING);
   await checkStart(s, ctx.env);
-  return exitCodeOf(await runPlan(plan, RUN_OPTIONS[mode]), 'the ejabberd node');
+  const code = exitCodeOf(await runPlan(plan, RUN_OPTIONS[mode]), 'the ejabberd node');
+  // A detached start returns before the node exists: wait until it is registered (registered.ts).
+  if (mode === 'start' && code === Exit.ok) await waitRegistered(ctx, s);
+  return code;
 }
 
 export const start = (ctx: Ctx, opts: GlobalOptions) => launchServer(ctx, opts, 'start');
