@@ -48,6 +48,7 @@ export async function forwardNative(
     if (diagnose) ctx.stderr.write(`${await describeOpenFailure(s, opened.failure)}\n`);
     return Exit.unreachable;
   }
+  opened.session.terminal = () => terminalSize(ctx.stdout);
   try {
     return await runForwarded(
       opened.session,
@@ -87,6 +88,11 @@ export async function runForwarded(
   const left: Timeout = deadline === undefined ? 'infinity' : Math.max(0, deadline - Date.now());
   const printf = (format: string, values: Term[]) => session.printf(format, values, out, left === 'infinity' ? undefined : left);
   return exitCodeOf(printf, s, outcome.value, out);
+}
+
+/** stdout's size when it is a terminal (a tty.WriteStream), as the erl control node's `user` sees it. */
+function terminalSize(out: Ctx['stdout'] & { columns?: number; rows?: number }): { columns: number; rows: number } | undefined {
+  return out.isTTY === true && out.columns !== undefined && out.rows !== undefined ? { columns: out.columns, rows: out.rows } : undefined;
 }
 
 type Printf = (format: string, values: Term[]) => Promise<boolean>;

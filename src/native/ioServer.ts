@@ -14,8 +14,19 @@ export const errorReply = (what: string): Term => new Tuple(atom('error'), atom(
 
 export type Write = (bytes: Buffer) => void;
 
+/** The terminal ejctl's stdout is, if it is one: its size now. */
+export type Geometry = () => { columns: number; rows: number } | undefined;
+
 export class IoServer {
-  constructor(private readonly evaluate: Evaluate) {}
+  /**
+   * `geometry` answers `{get_geometry, columns | rows}` as OTP's `user` does for a control node
+   * whose stdout is a terminal (the bare number), so ejabberd formats for it (`help`: bold words,
+   * lines wrapped to its width); with no terminal, `{error, enotsup}`.
+   */
+  constructor(
+    private readonly evaluate: Evaluate,
+    private readonly geometry: Geometry = () => undefined,
+  ) {}
 
   /** The reply for one request; its output goes to `write` before the reply is returned. */
   async handle(request: Term, write: Write): Promise<Term> {
@@ -25,8 +36,15 @@ export class IoServer {
     if (isTagged(request, 'put_chars', 4)) return this.apply('latin1', request.items.slice(1), write);
     if (isTagged(request, 'requests', 2) && Array.isArray(request.items[1])) return this.requests(request.items[1], write);
     if (isAtom(request, 'getopts')) return [new Tuple(atom('binary'), atom('false')), new Tuple(atom('encoding'), atom('latin1'))];
-    if (isTagged(request, 'get_geometry', 2)) return errorReply('enotsup');
+    if (isTagged(request, 'get_geometry', 2)) return this.getGeometry(request.items[1]);
     return errorReply('request');
+  }
+
+  private getGeometry(what: Term | undefined): Term {
+    const g = this.geometry();
+    if (g && isAtom(what, 'columns') && g.columns > 0) return g.columns;
+    if (g && isAtom(what, 'rows') && g.rows > 0) return g.rows;
+    return errorReply('enotsup');
   }
 
   private putChars(enc: Encoding | undefined, data: Term | undefined, write: Write): Term {

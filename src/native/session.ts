@@ -13,7 +13,7 @@ import { DistConnection, type DistMessage } from './connection.js';
 import type { DialOptions } from './dial.js';
 import { demonitor, rpcResultOfDown, rpcResultOfErpcError, spawnEvent, spawnEventTarget, spawnRequest } from './erpc.js';
 import { IoQueue, type IoCost } from './ioQueue.js';
-import { errorReply, IoServer, type Write } from './ioServer.js';
+import { errorReply, IoServer, type Geometry, type Write } from './ioServer.js';
 import { atom, charList, isAtom, isTagged, Pid, Ref, samePid, sameRef, Tuple, type Term } from './term.js';
 
 export type CallOutcome = { kind: 'reply'; value: Term } | { kind: 'timeout' } | { kind: 'down'; reason: string };
@@ -43,7 +43,12 @@ export class NativeSession {
   /** Where the current command's output goes; output with no command running is dropped. */
   private output: Write | undefined;
   private readonly ioQueue = new IoQueue();
-  private readonly io = new IoServer((m, f, a) => this.evaluate(m, f, a));
+  /** The terminal the command's output goes to, if any (forward.ts sets it from stdout). */
+  terminal: Geometry = () => undefined;
+  private readonly io = new IoServer(
+    (m, f, a) => this.evaluate(m, f, a),
+    () => this.terminal(),
+  );
   /** Processes that printed during the current call; once it ends, their output is dropped, so a
    * command that outlived its timeout cannot print into the next command's output (batch). */
   private speakers = new Set<string>();
