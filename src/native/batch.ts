@@ -10,6 +10,7 @@ import { Exit, usageError } from '../errors.js';
 import { BatchInputError } from './batchInput.js';
 import { fetchSecretPositions, redactArgs, type SecretPositions } from './batchRedact.js';
 import { describeOpenFailure } from './diagnose.js';
+import { controlNodeDevice } from './deviceEncoding.js';
 import { nodedownLine, runForwarded, type Timeout } from './forward.js';
 import { openSession } from './open.js';
 import type { NativeSession } from './session.js';
@@ -56,6 +57,7 @@ export async function executeBatch(
     ctx.stderr.write(`${await describeOpenFailure(s, opened.failure)}\n`);
     return Exit.unreachable;
   }
+  opened.session.device = controlNodeDevice(ctx.env);
   const tally: Tally = { ran: 0, failed: [], firstFailure: Exit.ok, lost: false, stopped: false };
   let inputError: BatchInputError | undefined;
   try {

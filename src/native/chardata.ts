@@ -2,8 +2,9 @@
  * What the erl transport's standard output does with characters, so both transports print the
  * same bytes. A `-noshell` control node's `user` device on OTP 25 has encoding latin1
  * (lib/kernel/src/user.erl): a character up to 255 becomes that one byte, a higher one the text
- * `\x{HEX}`; binaries in unicode chardata are UTF-8. Data that is not chardata is an error, as
- * there ({error, put_chars}).
+ * `\x{HEX}`; binaries in unicode chardata are UTF-8. On OTP 26 and newer in a UTF-8 locale the
+ * device is a unicode one (deviceEncoding.ts): every character is written as UTF-8, latin1 data
+ * converted. Data that is not chardata is an error, as there ({error, put_chars}).
  */
 import { Writer } from './encode.js';
 import { ErlString, ImproperList, type Term } from './term.js';
@@ -14,45 +15,60 @@ export class NotChardata extends Error {}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The bytes the latin1 device writes for `data` given in encoding `enc`. Throws NotChardata. */
-export function deviceBytes(data: Term, enc: Encoding): Buffer {
+/** The bytes the device (latin1 or unicode) writes for `data` given in encoding `enc`. Throws NotChardata. */
+export function deviceBytes(data: Term, enc: Encoding, device: Encoding = 'latin1'): Buffer {
   const out = new Writer();
-  emit(data, enc, out, 0);
+  emit(data, enc, { out, device }, 0);
   return out.done();
 }
 
-function emit(t: Term, enc: Encoding, out: Writer, depth: number): void {
+interface Sink {
+  out: Writer;
+  device: Encoding;
+}
+
+function emit(t: Term, enc: Encoding, sink: Sink, depth: number): void {
   if (depth > 10_000) throw new NotChardata('too deep');
-  if (typeof t === 'number') return emitChar(t, enc, out);
-  if (t instanceof ErlString) return out.bytes(t.bytes);
-  if (Buffer.isBuffer(t)) return emitBinary(t, enc, out);
+  if (typeof t === 'number') return emitChar(t, enc, sink);
+  if (t instanceof ErlString) return emitLatin1(t.bytes, sink);
+  if (Buffer.isBuffer(t)) return emitBinary(t, enc, sink);
   if (Array.isArray(t)) {
-    for (const item of t) emit(item, enc, out, depth + 1);
+    for (const item of t) emit(item, enc, sink, depth + 1);
     return;
   }
   if (t instanceof ImproperList && Buffer.isBuffer(t.tail)) {
-    for (const item of t.items) emit(item, enc, out, depth + 1);
-    return emitBinary(t.tail, enc, out);
+    for (const item of t.items) emit(item, enc, sink, depth + 1);
+    return emitBinary(t.tail, enc, sink);
   }
   throw new NotChardata('not chardata');
 }
 
-function emitChar(c: number, enc: Encoding, out: Writer): void {
+function emitChar(c: number, enc: Encoding, { out, device }: Sink): void {
   if (!Number.isInteger(c) || c < 0) throw new NotChardata('not a character');
-  if (c <= 255) return out.u8(c);
+  if (c <= 127 || (c <= 255 && device === 'latin1')) return out.u8(c);
+  if (c <= 255) return out.bytes(Buffer.from(String.fromCodePoint(c), 'utf8'));
   if (enc === 'latin1' || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) throw new NotChardata('not a character');
+  if (device === 'unicode') return out.bytes(Buffer.from(String.fromCodePoint(c), 'utf8'));
   out.bytes(Buffer.from(`\\x{${c.toString(16).toUpperCase()}}`, 'latin1'));
 }
 
-function emitBinary(b: Buffer, enc: Encoding, out: Writer): void {
-  if (enc === 'latin1' || isAscii(b)) return out.bytes(b);
+/** Bytes that are latin1 characters: as they are on a latin1 device, as UTF-8 on a unicode one. */
+function emitLatin1(b: Buffer, sink: Sink): void {
+  if (sink.device === 'latin1' || isAscii(b)) return sink.out.bytes(b);
+  sink.out.bytes(Buffer.from(b.toString('latin1'), 'utf8'));
+}
+
+function emitBinary(b: Buffer, enc: Encoding, sink: Sink): void {
+  if (enc === 'latin1') return emitLatin1(b, sink);
+  if (isAscii(b)) return sink.out.bytes(b);
   let text: string;
   try {
     text = utf8.decode(b);
   } catch {
     throw new NotChardata('a binary that is not UTF-8');
   }
-  for (const ch of text) emitChar(ch.codePointAt(0) ?? 0, enc, out);
+  if (sink.device === 'unicode') return sink.out.bytes(b);
+  for (const ch of text) emitChar(ch.codePointAt(0) ?? 0, enc, sink);
 }
 
 function isAscii(b: Buffer): boolean {

@@ -9,6 +9,7 @@ import type { Settings } from '../config/settings.js';
 import { Exit } from '../errors.js';
 import { describeLost, describeOpenFailure, describeTimeout } from './diagnose.js';
 import { openSession } from './open.js';
+import { controlNodeDevice } from './deviceEncoding.js';
 import type { NativeSession, Timeout } from './session.js';
 import { atom, charList, isTagged, type Term } from './term.js';
 
@@ -49,6 +50,7 @@ export async function forwardNative(
     return Exit.unreachable;
   }
   opened.session.terminal = () => terminalSize(ctx.stdout);
+  opened.session.device = controlNodeDevice(ctx.env);
   try {
     return await runForwarded(
       opened.session,

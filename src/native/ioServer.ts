@@ -21,11 +21,13 @@ export class IoServer {
   /**
    * `geometry` answers `{get_geometry, columns | rows}` as OTP's `user` does for a control node
    * whose stdout is a terminal (the bare number), so ejabberd formats for it (`help`: bold words,
-   * lines wrapped to its width); with no terminal, `{error, enotsup}`.
+   * lines wrapped to its width); with no terminal, `{error, enotsup}`. `device` is the encoding
+   * of the control node's standard output this io server plays (deviceEncoding.ts).
    */
   constructor(
     private readonly evaluate: Evaluate,
     private readonly geometry: Geometry = () => undefined,
+    private readonly device: () => Encoding = () => 'latin1',
   ) {}
 
   /** The reply for one request; its output goes to `write` before the reply is returned. */
@@ -35,7 +37,7 @@ export class IoServer {
     if (isTagged(request, 'put_chars', 5)) return this.apply(encodingOf(request.items[1]), request.items.slice(2), write);
     if (isTagged(request, 'put_chars', 4)) return this.apply('latin1', request.items.slice(1), write);
     if (isTagged(request, 'requests', 2) && Array.isArray(request.items[1])) return this.requests(request.items[1], write);
-    if (isAtom(request, 'getopts')) return [new Tuple(atom('binary'), atom('false')), new Tuple(atom('encoding'), atom('latin1'))];
+    if (isAtom(request, 'getopts')) return [new Tuple(atom('binary'), atom('false')), new Tuple(atom('encoding'), atom(this.device()))];
     if (isTagged(request, 'get_geometry', 2)) return this.getGeometry(request.items[1]);
     return errorReply('request');
   }
@@ -50,7 +52,7 @@ export class IoServer {
   private putChars(enc: Encoding | undefined, data: Term | undefined, write: Write): Term {
     if (!enc || data === undefined) return errorReply('put_chars');
     try {
-      write(deviceBytes(data, enc));
+      write(deviceBytes(data, enc, this.device()));
       return OK;
     } catch (err) {
       if (err instanceof NotChardata) return errorReply('put_chars');

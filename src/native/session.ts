@@ -13,6 +13,7 @@ import { DistConnection, type DistMessage } from './connection.js';
 import type { DialOptions } from './dial.js';
 import { demonitor, rpcResultOfDown, rpcResultOfErpcError, spawnEvent, spawnEventTarget, spawnRequest } from './erpc.js';
 import { IoQueue, type IoCost } from './ioQueue.js';
+import type { Encoding } from './chardata.js';
 import { errorReply, IoServer, type Geometry, type Write } from './ioServer.js';
 import { atom, charList, isAtom, isTagged, Pid, Ref, samePid, sameRef, Tuple, type Term } from './term.js';
 
@@ -45,9 +46,12 @@ export class NativeSession {
   private readonly ioQueue = new IoQueue();
   /** The terminal the command's output goes to, if any (forward.ts sets it from stdout). */
   terminal: Geometry = () => undefined;
+  /** The encoding of the standard output it plays (deviceEncoding.ts); OTP 25's latin1 unless set. */
+  device: () => Encoding = () => 'latin1';
   private readonly io = new IoServer(
     (m, f, a) => this.evaluate(m, f, a),
     () => this.terminal(),
+    () => this.device(),
   );
   /** Processes that printed during the current call; once it ends, their output is dropped, so a
    * command that outlived its timeout cannot print into the next command's output (batch). */
