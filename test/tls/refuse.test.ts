@@ -48,7 +48,7 @@ describe.skipIf(!isRoot)('TLS distribution refuses strangers', () => {
     expect((await ejctl(['tls', 'init-ca', '--ca-dir', otherCa])).exitCode).toBe(0);
     const b = await bundle(n.node, otherCa);
     const cfg = altCfg(n, { certfile: b.cert, keyfile: b.key, cacertfile: nodeCa() });
-    const native = await ejctl(['-c', cfg, '--transport', 'native', 'status']);
+    const native = await ejctl(['-c', cfg, '--transport', 'native', 'status'], { env: { EJCTL_DIAGNOSE: '1' } });
     expect(native.exitCode).toBe(3);
     expect(native.stdout.split('\n')[0]).toBe(`Failed RPC connection to the node ${n.node}: nodedown`);
     expect(native.stderr).toContain(`ejctl: TLS verification failed with ${n.node}`);
@@ -101,7 +101,7 @@ describe.skipIf(!isRoot)('TLS distribution refuses strangers', () => {
         { certfile: join(n.dir, 'tls', 'node.pem'), keyfile: join(n.dir, 'tls', 'node.key'), cacertfile: nodeCa() },
         `ERL_DIST_PORT=${port}`,
       );
-      const r = await ejctl(['-c', cfg, '--transport', 'native', 'status']);
+      const r = await ejctl(['-c', cfg, '--transport', 'native', 'status'], { env: { EJCTL_DIAGNOSE: '1' } });
       expect(r.exitCode).toBe(3);
       expect(r.stderr).toContain(`ejctl: TLS verification failed with ${n.node}`);
       expect(r.stderr).toContain("the node's certificate does not name localhost; nothing was sent to it.");
