@@ -8,6 +8,7 @@ import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import { describeOrigin, type Settings } from '../config/settings.js';
 import { readCookie } from '../cookie/read.js';
+import { nextCookies } from '../cookie/staged.js';
 import { RPC_TIMEOUT_MS } from '../erl/erlArgs.js';
 import { chooseRunAs } from '../runAs.js';
 import { ensureSpoolDir } from '../system/spool.js';
@@ -32,7 +33,9 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
   }
   const cookie = readCookie(s, ctx.uid);
   await ensureSpoolDir(s, runAs, ctx);
-  const viaErl = async () => (await erl()).forwardErl(ctx, s, { args, cookie });
+  // Refused by a node a rotation has switched: the staged cookie, or the file read again.
+  const next = () => nextCookies(s, ctx.uid).find((c) => c !== cookie);
+  const viaErl = async () => (await erl()).forwardErl(ctx, s, { args, cookie, nextCookie: next() });
   const code =
     transport === 'native'
       ? await forwardNative(ctx, s, args, cookie, timeout, {
@@ -40,7 +43,7 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
             if (opts.verbose) ctx.stderr.write('ejctl: the node is older than OTP 23: transport erl instead (fallback)\n');
             return viaErl();
           },
-          rereadCookie: () => tryReadCookie(s, ctx.uid),
+          rereadCookie: next,
         })
       : await viaErl();
   if (code === Exit.ejabberdUsage || code === Exit.unreachable) ctx.stdout.write((await import('../ctlHelp.js')).ejabberdctlHelp(s));
@@ -59,13 +62,4 @@ function whyTransport(s: Settings, flag: string | undefined, chosen: string): st
 async function withSecret(ctx: Ctx, words: string[]): Promise<string[]> {
   const { readSecret, substituteSecret } = await import('../secret.js');
   return substituteSecret(words, await readSecret(ctx));
-}
-
-/** The cookie file's current content, or nothing when it cannot be used now. */
-function tryReadCookie(s: Settings, uid: number): string | undefined {
-  try {
-    return readCookie(s, uid);
-  } catch {
-    return undefined;
-  }
 }
