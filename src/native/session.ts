@@ -8,8 +8,8 @@
  * most NESTED_CALL_TIMEOUT_MS), and the queue of io requests is bounded (ioQueue.ts), so no peer
  * can keep a call waiting beyond its timeout or make the queue grow (docs/native.md, "Limits").
  */
-import { randomBytes } from 'node:crypto';
 import { DistConnection, type DistMessage } from './connection.js';
+import { urandom } from './random.js';
 import type { DialOptions } from './dial.js';
 import { IoQueue, type IoCost } from './ioQueue.js';
 import { errorReply, IoServer, type Write } from './ioServer.js';
@@ -34,7 +34,7 @@ export class NativeSession {
   readonly pid: Pid;
   private readonly pending = new Set<Pending>();
   private refCounter = 0;
-  private readonly refSalt = randomBytes(8);
+  private readonly refSalt = urandom(8);
   /** Where the current command's output goes; output with no command running is dropped. */
   private output: Write | undefined;
   private readonly ioQueue = new IoQueue();
