@@ -51,7 +51,7 @@ function probeOnce(argv, out) {
   return { m, total: ended - spawned, origin: m.timeOrigin - spawned, at, end: ended - spawned };
 }
 
-function phases() {
+function phases(label) {
   const dir = mkdtempSync(join(tmpdir(), 'ejctl-start-'));
   const out = join(dir, 'probe.jsonl');
   const rows = { node: [], ejctl: [] };
@@ -61,7 +61,7 @@ function phases() {
     for (let i = 0; i < probeRuns; i++) {
       const n = probeOnce(commands['node -e 0'], out);
       rows.node.push({ 'process start to Node bootstrap done': n.at(n.m.preload), 'script and exit': n.at(n.m.exit) - n.at(n.m.preload), 'teardown after exit': n.end - n.at(n.m.exit), total: n.total });
-      const e = probeOnce(commands['ejctl status (native)'], out);
+      const e = probeOnce(commands[label], out);
       builtins = e.m.builtins;
       rejected ||= e.m.cacheRejected === true;
       rows.ejctl.push({
@@ -92,15 +92,19 @@ try {
   const gap = wall['ejctl status (native)'] - wall['node -e 0'];
   console.log(`  ejctl status - node -e 0: ${gap.toFixed(1)} ms; ejctl / ejabberdctl: ${(wall['ejctl status (native)'] / base).toFixed(3)}`);
 
-  const p = phases();
-  console.log(`\nWhere the time goes: medians of ${probeRuns} probed runs each (bench/startProbe.cjs preloaded; load now: ${load()})`);
-  for (const [name, rows] of [['node -e 0', p.node], ['ejctl status (native)', p.ejctl]]) {
-    console.log(`  ${name}`);
-    for (const [k, v] of Object.entries(rows)) console.log(`    ${k.padEnd(60)} ${v.toFixed(1).padStart(7)}`);
+  const probed = {};
+  for (const label of ['ejctl status (native)', ...(process.env.BASELINE ? ['baseline ejctl status'] : [])]) {
+    const p = phases(label);
+    probed[label] = p;
+    console.log(`\nWhere the time goes: medians of ${probeRuns} probed runs each (bench/startProbe.cjs preloaded; load now: ${load()})`);
+    for (const [name, rows] of [['node -e 0', p.node], [label, p.ejctl]]) {
+      console.log(`  ${name}`);
+      for (const [k, v] of Object.entries(rows)) console.log(`    ${k.padEnd(60)} ${v.toFixed(1).padStart(7)}`);
+    }
+    console.log(`  builtin modules ${label} loads beyond Node's start: ${p.builtins.join(' ')}`);
+    if (p.cacheRejected) console.log('  NOTE: V8 rejected the code cache in a probed run');
   }
-  console.log(`  builtin modules ejctl loads beyond Node's start: ${p.builtins.join(' ')}`);
-  if (p.cacheRejected) console.log('  NOTE: V8 rejected the code cache in a probed run');
-  if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, `${JSON.stringify({ runs, probeRuns, load: load(), wall, phases: p }, null, 2)}\n`);
+  if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, `${JSON.stringify({ runs, probeRuns, load: load(), wall, phases: probed }, null, 2)}\n`);
 } finally {
   bench.sandbox('down');
 }
