@@ -3,12 +3,11 @@
  * code. Nothing below this file exits or prints errors itself.
  */
 import type { Ctx } from './context.js';
-import { parseGlobalArgs, type GlobalOptions } from './argv.js';
+import { parseGlobalArgs } from './argv.js';
 import { EjctlError, Exit } from './errors.js';
 import { painter } from './colour.js';
 import { COMMANDS } from './commands/registry.js';
-import { loadSettings, type Loaded } from './config/load.js';
-import { describeOrigin, type Settings } from './config/settings.js';
+import { settingsFor } from './config/settingsFor.js';
 // Static: forwarding is what most calls do. The commands ejctl handles itself are loaded on
 // demand (registry.ts).
 import { forwardCommand } from './commands/forward.js';
@@ -35,26 +34,6 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
   } catch (err) {
     return report(ctx, err);
   }
-}
-
-/** Loads the settings, prints the cfg warnings and, with --verbose, where each value came from. */
-export function settingsFor(ctx: Ctx, opts: GlobalOptions): Settings {
-  const loaded: Loaded = loadSettings(ctx, opts);
-  for (const w of loaded.warnings) ctx.stderr.write(`${w}\n`);
-  if (opts.verbose) ctx.stderr.write(verboseLines(loaded.settings));
-  return loaded.settings;
-}
-
-function verboseLines(s: Settings): string {
-  const o = s.origins;
-  return [
-    `ejctl: cfg ${s.ctlConfigPath}${s.ctlConfigRead ? '' : ' (not found: defaults apply)'}`,
-    `ejctl: node ${s.node} ${describeOrigin(o.ERLANG_NODE)}`,
-    `ejctl: cookie file ${s.cookieFile} ${describeOrigin(o.COOKIE_FILE)}`,
-    `ejctl: install user ${s.installUser?.name ?? '(none)'} ${describeOrigin(o.INSTALLUSER)}`,
-    `ejctl: spool ${s.spoolDir} ${describeOrigin(o.SPOOL_DIR)}`,
-    '',
-  ].join('\n');
 }
 
 export function report(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env'>, err: unknown): number {

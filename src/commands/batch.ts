@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
-import { settingsFor } from '../cli.js';
+import { settingsFor } from '../config/settingsFor.js';
 import { readCookie } from '../cookie/read.js';
 import { RPC_TIMEOUT_MS } from '../erl/controlLaunch.js';
 import { EjctlError, Exit, usageError } from '../errors.js';

@@ -11,7 +11,7 @@
 import { Writable } from 'node:stream';
 import type { Ctx } from '../../context.js';
 import type { GlobalOptions } from '../../argv.js';
-import { settingsFor } from '../../cli.js';
+import { settingsFor } from '../../config/settingsFor.js';
 import type { Settings } from '../../config/settings.js';
 import { listCookieBackups } from '../../cookie/backups.js';
 import { probeNodeCookie } from '../../cookie/live.js';
