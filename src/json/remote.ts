@@ -8,7 +8,7 @@
  * `{Tag, return, Value}`, `{Tag, throw, Value}` or `{Tag, error | exit, ...}`; rpc hands that
  * exit reason back as `{badrpc, {'EXIT', Reason}}` (measured on OTP 25).
  */
-import { atom, isTagged, type Term } from '../native/term.js';
+import { Tuple, atom, isAtom, type Term } from '../native/term.js';
 
 export interface Remote {
   /** rpc:call(Node, Mod, Fun, Args); throws Unreachable when the node cannot answer in time. */
@@ -28,12 +28,24 @@ const TAG = atom('ejctl_json');
 
 /** apply(Mod, Fun, Args) on the node, telling a returned value from a thrown one. */
 export async function applyOnNode(remote: Remote, mod: string, fun: string, args: Term[]): Promise<Reply> {
-  let v = await remote.call('erpc', 'execute_call', [TAG, atom(mod), atom(fun), args]);
-  if (isTagged(v, 'badrpc', 2)) v = v.items[1] ?? [];
-  if (isTagged(v, 'EXIT', 2)) v = v.items[1] ?? [];
-  if (!isTagged(v, 'ejctl_json', 3)) return { kind: 'raised' };
-  const [, kind, value = []] = v.items;
+  const v = await remote.call('erpc', 'execute_call', [TAG, atom(mod), atom(fun), args]);
+  const found = tagged(v, 3);
+  const [, kind, value = []] = found?.items ?? [];
   if (kind === atom('return')) return { kind: 'return', value };
   if (kind === atom('throw')) return { kind: 'throw', value };
   return { kind: 'raised' };
+}
+
+/**
+ * The `{ejctl_json, Kind, Value}` exit reason inside the answer: rpc wraps it in
+ * `{badrpc, {'EXIT', _}}`; a caller that spawns the call as erpc does may wrap it once more.
+ */
+function tagged(v: Term | undefined, depth: number): Tuple | undefined {
+  if (!(v instanceof Tuple) || depth < 0) return undefined;
+  if (v.items.length === 3 && isAtom(v.items[0], 'ejctl_json')) return v;
+  for (const item of v.items) {
+    const found = tagged(item, depth - 1);
+    if (found) return found;
+  }
+  return undefined;
 }
