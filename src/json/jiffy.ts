@@ -16,23 +16,28 @@ export class JsonObject {
 /** What jiffy cannot encode (a pid, a plain tuple): mod_http_api then answers 500. */
 export class NotJson extends Error {}
 
+/** Nesting beyond this is refused (jiffy's own limit is the node's memory; ours is the stack). */
+const MAX_DEPTH = 1000;
+
 /** A term as jiffy:encode/1 sees it. */
-export function termToJson(t: Term): Json {
+export function termToJson(t: Term, depth = 0): Json {
+  if (depth > MAX_DEPTH) throw new NotJson('nested too deep');
   if (typeof t === 'number') return t;
   if (typeof t === 'bigint') return t;
   if (t instanceof Float) return t;
   if (t instanceof Atom) return t.name === 'true' ? true : t.name === 'false' ? false : t.name === 'null' ? null : t.name;
   if (Buffer.isBuffer(t)) return t.toString('utf8');
   if (t instanceof ErlString) return Array.from(t.bytes);
-  if (Array.isArray(t)) return t.map(termToJson);
-  if (t instanceof Tuple && t.items.length === 1 && Array.isArray(t.items[0])) return new JsonObject(t.items[0].map(pair));
-  if (t instanceof ErlMap) return new JsonObject(t.entries.map(([k, v]) => [keyText(k), termToJson(v)]));
+  if (Array.isArray(t)) return t.map((x) => termToJson(x, depth + 1));
+  if (t instanceof Tuple && t.items.length === 1 && Array.isArray(t.items[0]))
+    return new JsonObject(t.items[0].map((p) => pair(p, depth + 1)));
+  if (t instanceof ErlMap) return new JsonObject(t.entries.map(([k, v]) => [keyText(k), termToJson(v, depth + 1)]));
   throw new NotJson('not an EJSON term');
 }
 
-function pair(p: Term): [string, Json] {
+function pair(p: Term, depth: number): [string, Json] {
   if (!(p instanceof Tuple) || p.items.length !== 2) throw new NotJson('an object member is not a pair');
-  return [keyText(p.items[0]), termToJson(p.items[1] ?? [])];
+  return [keyText(p.items[0]), termToJson(p.items[1] ?? [], depth)];
 }
 
 function keyText(k: Term | undefined): string {
