@@ -4,7 +4,7 @@
  */
 import type { Ctx } from './context.js';
 import { parseGlobalArgs } from './argv.js';
-import { EjctlError, Exit } from './errors.js';
+import { EjctlError, Exit, usageError } from './errors.js';
 import { painter } from './colour.js';
 import { COMMANDS } from './commands/registry.js';
 import { settingsFor } from './config/settingsFor.js';
@@ -26,8 +26,17 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
     }
     const name = opts.words[0];
     const load = name !== undefined && !opts.forceForward ? COMMANDS[name] : undefined;
-    if (load) return await (await load())(ctx, opts);
-    const code = await forwardCommand(ctx, opts, settingsFor(ctx, opts));
+    if (load) {
+      if (opts.json && name !== 'batch') throw usageError(`--json before the command is for ejabberd's commands, not ${name}`, JSON_HINT);
+      return await (
+        await load()
+      )(ctx, opts);
+    }
+    // --json is loaded only when given; --dry-run shows the plain command's plan.
+    const code =
+      opts.json && !opts.dryRun
+        ? await (await import('./json/forward.js')).forwardJson(ctx, opts, settingsFor(ctx, opts))
+        : await forwardCommand(ctx, opts, settingsFor(ctx, opts));
     const hint = code === Exit.ok || opts.forceForward ? undefined : typoHint(name);
     if (hint) ctx.stderr.write(`ejctl: ${hint}\n`);
     return code;
@@ -35,6 +44,9 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
     return report(ctx, err);
   }
 }
+
+const JSON_HINT =
+  "Where one of ejctl's own commands has a --json option it comes after the command (ejctl audit --json, ejctl batch --json); see docs/json.md.";
 
 export function report(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env'>, err: unknown): number {
   const paint = painter(ctx.stderr, ctx.env);

@@ -59,7 +59,8 @@ function whyTransport(s: Settings, flag: string | undefined, chosen: string): st
     : "(auto: the node's VM arguments need an Erlang control node: TLS distribution, another EPMD module, or IPv6)";
 }
 
-async function withSecret(ctx: Ctx, words: string[]): Promise<string[]> {
+/** The words with the secret read from stdin (or a prompt) where one is `@SECRET@`. */
+export async function withSecret(ctx: Ctx, words: string[]): Promise<string[]> {
   const { readSecret, substituteSecret } = await import('../secret.js');
   return substituteSecret(words, await readSecret(ctx));
 }
