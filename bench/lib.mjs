@@ -9,29 +9,41 @@ import { resolve } from 'node:path';
 export const ROOT = resolve(import.meta.dirname, '..');
 export const SANDBOX = process.env.BENCH_DIR ?? '/tmp/ejctl-bench';
 
-const cleanEnv = () => {
+export const cleanEnv = () => {
   const env = { ...process.env };
   delete env.NODE_EXTRA_CA_CERTS;
   return env;
 };
 
-export function sandbox(action, extraEnv = {}) {
-  const r = spawnSync('bash', [resolve(ROOT, 'scripts/sandbox.sh'), action, SANDBOX], {
-    stdio: 'inherit', env: { ...cleanEnv(), SANDBOX_NODE: 'ejctl-bench@localhost', SANDBOX_C2S_PORT: '15223', SANDBOX_WINDOW: '4380-4389', ...extraEnv },
-  });
-  if (r.status !== 0 && action === 'up') throw new Error('sandbox did not start');
+/** A sandbox node of a benchmark's own (dir, node name, ports), so benchmarks can run side by side. */
+export function benchSandbox({ dir = SANDBOX, node = 'ejctl-bench@localhost', c2sPort = '15223', window = '4380-4389' } = {}) {
+  return {
+    dir,
+    node,
+    sandbox(action, extraEnv = {}) {
+      const r = spawnSync('bash', [resolve(ROOT, 'scripts/sandbox.sh'), action, dir], {
+        stdio: 'inherit', env: { ...cleanEnv(), SANDBOX_NODE: node, SANDBOX_C2S_PORT: c2sPort, SANDBOX_WINDOW: window, ...extraEnv },
+      });
+      if (r.status !== 0 && action === 'up') throw new Error('sandbox did not start');
+    },
+    /** argv for `ejctl ARGS` against the sandbox. */
+    ejctlCmd: (...args) => [process.execPath, resolve(ROOT, 'bin/ejctl.js'), '-c', `${dir}/ejabberdctl.cfg`, ...args],
+    /** The same with another build's bin/ejctl.js. */
+    ejctlBinCmd: (bin, ...args) => [process.execPath, bin, '-c', `${dir}/ejabberdctl.cfg`, ...args],
+    /** argv for Debian's ejabberdctl against the sandbox: as the ejabberd user (it would otherwise su to
+     *  ejabberd and read /var/lib/ejabberd's cookie), HOME = the sandbox cookie's dir. */
+    ejabberdctlCmd: (...args) => [
+      'setpriv', '--reuid', 'ejabberd', '--regid', 'ejabberd', '--clear-groups',
+      'env', `HOME=${dir}/home`, '/usr/sbin/ejabberdctl', '--config-dir', dir, '--ctl-config', `${dir}/ejabberdctl.cfg`,
+      '--node', node, '--spool', `${dir}/spool`, '--logs', `${dir}/logs`, ...args,
+    ],
+  };
 }
 
-/** argv for `ejctl ARGS` against the sandbox. */
-export const ejctlCmd = (...args) => [process.execPath, resolve(ROOT, 'bin/ejctl.js'), '-c', `${SANDBOX}/ejabberdctl.cfg`, ...args];
-
-/** argv for Debian's ejabberdctl against the sandbox: as the ejabberd user (it would otherwise su to
- *  ejabberd and read /var/lib/ejabberd's cookie), HOME = the sandbox cookie's dir. */
-export const ejabberdctlCmd = (...args) => [
-  'setpriv', '--reuid', 'ejabberd', '--regid', 'ejabberd', '--clear-groups',
-  'env', `HOME=${SANDBOX}/home`, '/usr/sbin/ejabberdctl', '--config-dir', SANDBOX, '--ctl-config', `${SANDBOX}/ejabberdctl.cfg`,
-  '--node', 'ejctl-bench@localhost', '--spool', `${SANDBOX}/spool`, '--logs', `${SANDBOX}/logs`, ...args,
-];
+const standard = benchSandbox();
+export const sandbox = standard.sandbox;
+export const ejctlCmd = standard.ejctlCmd;
+export const ejabberdctlCmd = standard.ejabberdctlCmd;
 
 /** One timed run: wall milliseconds, and peak RSS in KiB from GNU time (largest process of the tree). */
 export function timeOnce(argv, input) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ejctl's tests and quick start need from Debian, when missing: ejabberd (and with
 # it Erlang/OTP), zsh, fish, groff, strace (the cookie crash tests kill ejctl at chosen system calls with it), python3,
-# and for the multi-host tests (network namespaces) iproute2, nftables and tcpdump.
+# and for the multi-host tests (network namespaces) iproute2, nftables, tcpdump and iptables.
 # A policy-rc.d that answers 101 keeps the ejabberd package from starting its service.
 set -euo pipefail
 missing=()
@@ -16,6 +16,8 @@ command -v groff >/dev/null || missing+=(groff-base)
 [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 [ -x /usr/sbin/nft ] || missing+=(nftables)
 [ -x /usr/bin/tcpdump ] || missing+=(tcpdump)
+# The audit's firewall test makes rules with iptables-nft and iptables-legacy.
+[ -x /usr/sbin/iptables-legacy ] || missing+=(iptables)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: missing ${missing[*]}; run this as root (it uses apt-get)" >&2

@@ -14,6 +14,8 @@ export interface GlobalOptions extends LocationFlags {
   version: boolean;
   /** Read one secret from stdin (or a hidden prompt) and put it where an argument is `@SECRET@`. */
   secretStdin: boolean;
+  /** `--json`: a forwarded command's result as JSON, typed as ejabberd's HTTP API types it (docs/json.md). */
+  json: boolean;
   transport?: string;
   /** `--` was given: forward the words even when the first one is an ejctl command. */
   forceForward: boolean;
@@ -38,7 +40,7 @@ const WITH_VALUE: Record<string, keyof LocationFlags | 'transport'> = {
   '--transport': 'transport',
 };
 
-const FLAGS: Record<string, 'noTimeout' | 'dryRun' | 'verbose' | 'help' | 'version' | 'secretStdin'> = {
+const FLAGS: Record<string, 'noTimeout' | 'dryRun' | 'verbose' | 'help' | 'version' | 'secretStdin' | 'json'> = {
   '-t': 'noTimeout',
   '--no-timeout': 'noTimeout',
   '--dry-run': 'dryRun',
@@ -47,6 +49,7 @@ const FLAGS: Record<string, 'noTimeout' | 'dryRun' | 'verbose' | 'help' | 'versi
   '--help': 'help',
   '-V': 'version',
   '--secret-stdin': 'secretStdin',
+  '--json': 'json',
 };
 
 /** ejctl's option words, for the typo hint (src/typoHint.ts). */
@@ -60,6 +63,7 @@ export function parseGlobalArgs(argv: readonly string[]): GlobalOptions {
     help: false,
     version: false,
     secretStdin: false,
+    json: false,
     forceForward: false,
     words: [],
   };

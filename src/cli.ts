@@ -3,12 +3,11 @@
  * code. Nothing below this file exits or prints errors itself.
  */
 import type { Ctx } from './context.js';
-import { parseGlobalArgs, type GlobalOptions } from './argv.js';
-import { EjctlError, Exit } from './errors.js';
+import { parseGlobalArgs } from './argv.js';
+import { EjctlError, Exit, usageError } from './errors.js';
 import { painter } from './colour.js';
 import { COMMANDS } from './commands/registry.js';
-import { loadSettings, type Loaded } from './config/load.js';
-import { describeOrigin, type Settings } from './config/settings.js';
+import { settingsFor } from './config/settingsFor.js';
 // Static: forwarding is what most calls do. The commands ejctl handles itself are loaded on
 // demand (registry.ts).
 import { forwardCommand } from './commands/forward.js';
@@ -27,8 +26,17 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
     }
     const name = opts.words[0];
     const load = name !== undefined && !opts.forceForward ? COMMANDS[name] : undefined;
-    if (load) return await (await load())(ctx, opts);
-    const code = await forwardCommand(ctx, opts, settingsFor(ctx, opts));
+    if (load) {
+      if (opts.json && name !== 'batch') throw usageError(`--json before the command is for ejabberd's commands, not ${name}`, JSON_HINT);
+      return await (
+        await load()
+      )(ctx, opts);
+    }
+    // --json is loaded only when given; --dry-run shows the plain command's plan.
+    const code =
+      opts.json && !opts.dryRun
+        ? await (await import('./json/forward.js')).forwardJson(ctx, opts, settingsFor(ctx, opts))
+        : await forwardCommand(ctx, opts, settingsFor(ctx, opts));
     const hint = code === Exit.ok || opts.forceForward ? undefined : typoHint(name);
     if (hint) ctx.stderr.write(`ejctl: ${hint}\n`);
     return code;
@@ -37,25 +45,8 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
   }
 }
 
-/** Loads the settings, prints the cfg warnings and, with --verbose, where each value came from. */
-export function settingsFor(ctx: Ctx, opts: GlobalOptions): Settings {
-  const loaded: Loaded = loadSettings(ctx, opts);
-  for (const w of loaded.warnings) ctx.stderr.write(`${w}\n`);
-  if (opts.verbose) ctx.stderr.write(verboseLines(loaded.settings));
-  return loaded.settings;
-}
-
-function verboseLines(s: Settings): string {
-  const o = s.origins;
-  return [
-    `ejctl: cfg ${s.ctlConfigPath}${s.ctlConfigRead ? '' : ' (not found: defaults apply)'}`,
-    `ejctl: node ${s.node} ${describeOrigin(o.ERLANG_NODE)}`,
-    `ejctl: cookie file ${s.cookieFile} ${describeOrigin(o.COOKIE_FILE)}`,
-    `ejctl: install user ${s.installUser?.name ?? '(none)'} ${describeOrigin(o.INSTALLUSER)}`,
-    `ejctl: spool ${s.spoolDir} ${describeOrigin(o.SPOOL_DIR)}`,
-    '',
-  ].join('\n');
-}
+const JSON_HINT =
+  "Where one of ejctl's own commands has a --json option it comes after the command (ejctl audit --json, ejctl batch --json); see docs/json.md.";
 
 export function report(ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env'>, err: unknown): number {
   const paint = painter(ctx.stderr, ctx.env);

@@ -2,14 +2,13 @@
  * The shipped launcher: bin/ejctl.js runs dist/bundle/ejctl.cjs with the V8 code cache that
  * `npm run build` made. The cache must be accepted by this Node (else every call silently pays
  * for compiling the bundle again), and a missing or damaged cache must change nothing but speed
- * (V8 does not check a cache's payload; the launcher checks the cache file's SHA-256 header).
+ * (V8 does not check a cache's payload: the launcher uses the cache only when it carries this
+ * bundle's build id and its two copies are equal).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { createHash } from 'node:crypto';
-import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
-import { join } from 'node:path';
+import { cpSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { cleanupTempDirs, EJCTL, ROOT, tempDir } from './helpers/env.js';
 
@@ -32,13 +31,39 @@ async function version(bin: string) {
 }
 
 describe('the launcher and its code cache', () => {
-  it("the cache's header verifies, and this Node accepts the cache, compiled as bin/ejctl.js compiles it", () => {
+  it("the cache carries the bundle's build id and two equal copies, and this Node accepts it, compiled as bin/ejctl.js compiles it", () => {
     const source = readFileSync(BUNDLE);
+    const id = /\/\/# ejctl-build ([0-9a-f]{32})\n$/.exec(source.toString('latin1'))?.[1];
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
     const stored = readFileSync(`${BUNDLE}.cache`);
-    const data = stored.subarray(32);
-    expect(createHash('sha256').update(source).update(data).digest().equals(stored.subarray(0, 32))).toBe(true);
-    const script = new Script(Module.wrap(source.toString('utf8')), { filename: BUNDLE, cachedData: data });
+    const head = `ejctl-code-cache-1${id}`;
+    expect(stored.toString('latin1', 0, head.length)).toBe(head);
+    const size = (stored.length - head.length) / 2;
+    const data = stored.subarray(head.length, head.length + size);
+    expect(data.equals(stored.subarray(head.length + size))).toBe(true);
+    const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n});`;
+    const script = new Script(wrapped, { filename: BUNDLE, cachedData: data });
     expect(script.cachedDataRejected).toBe(false);
+  });
+
+  it("does not use the cache of another build of the same length (it would run that build's code)", async () => {
+    const reference = await version(EJCTL);
+    const copy = packageCopy();
+    // Another build: the same bundle with one help line changed (same length) and its own id.
+    const other = join(dirname(copy.cache), 'other.cjs');
+    const text = readFileSync(BUNDLE, 'latin1');
+    expect(text).toContain('ejabberd API version');
+    const otherText = text
+      .replace('ejabberd API version', 'EJABBERD API VERSION')
+      .replace(/ejctl-build [0-9a-f]{32}/, `ejctl-build ${'0'.repeat(32)}`);
+    expect(otherText.length).toBe(text.length);
+    writeFileSync(other, otherText, 'latin1');
+    const made = await execa(process.execPath, [join(ROOT, 'scripts/build/codeCache.cjs'), other, copy.cache + '.new'], { reject: false });
+    expect(made.exitCode).toBe(0);
+    rmSync(copy.cache);
+    renameSync(copy.cache + '.new', copy.cache);
+    const withStale = await version(copy.bin);
+    expect([withStale.exitCode, withStale.stdout, withStale.stderr]).toEqual([0, reference.stdout, '']);
   });
 
   it('runs the same without a cache file, and with a damaged one', async () => {
@@ -53,7 +78,7 @@ describe('the launcher and its code cache', () => {
 
     const damaged = packageCopy();
     const bytes = readFileSync(damaged.cache);
-    bytes.fill(0x5a, 200, 4096); // past the SHA-256 and V8's own header: V8 alone would crash on it
+    bytes.fill(0x5a, 200, 4096); // in the first copy, past V8's own header: V8 alone would crash on it
     writeFileSync(damaged.cache, bytes);
     const withDamage = await version(damaged.bin);
     expect([withDamage.exitCode, withDamage.stdout, withDamage.stderr]).toEqual([0, reference.stdout, '']);

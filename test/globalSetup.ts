@@ -30,6 +30,9 @@ export async function setup(): Promise<void> {
   const runDir = mkdtempSync(join(tmpdir(), 'ejctl-run-'));
   chmodSync(runDir, 0o755);
   process.env.EJCTL_TEST_TMP = runDir;
+  // A rotation's journal defaults to root's /var/lib/ejctl: every ejctl of this run uses the
+  // run's own state dir instead, unless a test names one (ejctl makes it, 0700).
+  process.env.EJCTL_STATE_DIR = join(runDir, 'state');
   await new Promise((r) => setTimeout(r, 200));
 }
 

@@ -3,22 +3,24 @@
 // cache holds them all; the default flag is restored before the cache is made, because V8 rejects
 // a cache made under other flags, or for another Node/V8 version.
 //
-// V8 does not check a cache's payload: a damaged one can crash the process. So the file starts
-// with SHA-256(bundle source, cache), which bin/ejctl.js verifies before handing the cache to V8;
-// this also ties the cache to this exact bundle. Written to a temp file and renamed into place.
+// V8 does not check a cache's payload: a damaged one can crash the process. So the file is
+// MAGIC, the bundle's build id (its last line, appended by build.mjs), then the cache twice:
+// bin/ejctl.js uses it only when the id is its bundle's and the two copies are equal (see there
+// why not a hash). Written to a temp file and renamed into place.
 'use strict';
-const { createHash } = require('node:crypto');
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
-const Module = require('node:module');
 const v8 = require('node:v8');
 const { Script } = require('node:vm');
 
+const MAGIC = 'ejctl-code-cache-1';
 const [bundle, cacheFile] = process.argv.slice(2);
 const source = readFileSync(bundle);
+const id = /\/\/# ejctl-build ([0-9a-f]{32})\n$/.exec(source.subarray(-80).toString('latin1'))?.[1];
+if (id === undefined) throw new Error(`${bundle} does not end with its build id`);
 v8.setFlagsFromString('--no-lazy');
-const script = new Script(Module.wrap(source.toString('utf8')), { filename: bundle });
+const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n});`;
+const script = new Script(wrapped, { filename: bundle });
 v8.setFlagsFromString('--lazy');
 const data = script.createCachedData();
-const sum = createHash('sha256').update(source).update(data).digest();
-writeFileSync(`${cacheFile}.tmp`, Buffer.concat([sum, data]), { mode: 0o644, flag: 'wx' });
+writeFileSync(`${cacheFile}.tmp`, Buffer.concat([Buffer.from(`${MAGIC}${id}`, 'latin1'), data, data]), { mode: 0o644, flag: 'wx' });
 renameSync(`${cacheFile}.tmp`, cacheFile);

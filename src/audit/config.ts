@@ -124,7 +124,7 @@ export function checkRunsAsRoot(node: string, beams: readonly BeamProcess[] | { 
     findings: root.map((b) =>
       finding('runs-as-root', {
         evidence: `beam pid ${b.pid} of ${node} runs as uid ${b.uid} (effective ${b.euid})`,
-        fix: 'Set INSTALLUSER=ejabberd in ejabberdctl.cfg (a user that owns the spool and logs) and restart ejabberd with ejctl.',
+        fix: "Set INSTALLUSER=ejabberd in ejabberdctl.cfg (a user that owns the spool and logs) and replace the VM with `ejctl restart-vm` (ejabberd's own `restart` keeps the VM, and with it the user).",
       }),
     ),
     skipped: [],

@@ -7,6 +7,7 @@
  * listen beyond loopback: a loopback socket is out of reach whatever the firewall says.
  */
 import { existsSync } from 'node:fs';
+import { LIMITS, readBounded } from '../system/readBounded.js';
 import { isIP } from 'node:net';
 import { runPlan } from '../run/runner.js';
 import { NFT } from '../firewall/ruleset.js';
@@ -27,8 +28,35 @@ export interface FirewallTargets {
   dist: { min: number; max: number } | undefined;
 }
 
+/**
+ * The tables of iptables-legacy (x_tables) loaded in this network namespace. Their rules are not in
+ * the nftables ruleset (iptables-nft's are), so judging nft alone could call a filtered port open.
+ */
+export function legacyIptablesTables(read: (path: string) => string | undefined = readProcFile): string[] {
+  return ['ip_tables_names', 'ip6_tables_names'].flatMap((f) =>
+    (read(`/proc/net/${f}`) ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+      .map((t) => `${f.startsWith('ip6') ? 'ip6tables' : 'iptables'} ${t}`),
+  );
+}
+
+function readProcFile(path: string): string | undefined {
+  try {
+    return readBounded(path, { limit: LIMITS.proc, what: path });
+  } catch {
+    return undefined; // absent: the ip_tables module is not loaded, so there are no legacy tables
+  }
+}
+
 /** The ruleset as nft prints it, or why it cannot be read. */
 export async function readRuleset(uid: number): Promise<Ruleset | { reason: string }> {
+  const legacy = legacyIptablesTables();
+  if (legacy.length > 0)
+    return {
+      reason: `iptables-legacy tables are loaded (${legacy.join(', ')}); ejctl reads only the nftables ruleset, so the firewall was not checked`,
+    };
   if (!existsSync(NFT)) return { reason: `${NFT} is not installed` };
   if (uid !== 0) return { reason: 'reading the nftables ruleset needs root' };
   const outcome = await runPlan(

@@ -3,6 +3,8 @@
  * facts (sockets, EPMD, the node's beam, files), hands them to the check functions, and returns
  * findings and skipped checks as data. Changes nothing; prints nothing.
  */
+import { readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
 import { epmdPort } from '../system/epmd.js';
@@ -62,10 +64,29 @@ export async function runAudit(ctx: AuditCtx, settings: Settings, opts: { roots?
 
 function findBeamsOrReason(procRoot: string, node: string): BeamProcess[] | { reason: string } {
   try {
-    return findBeams(node, procRoot);
+    return ourNetnsFirst(findBeams(node, procRoot), procRoot);
   } catch (err) {
     return { reason: `cannot list processes in ${procRoot} (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
   }
+}
+
+/**
+ * A node of the same name in another network namespace (another container, another host of the
+ * test harness) is not the one this host's EPMD and sockets show: a beam in ejctl's own namespace
+ * comes first. Where namespaces cannot be read, the order stays as found.
+ */
+export function ourNetnsFirst(beams: BeamProcess[], procRoot: string): BeamProcess[] {
+  const netns = (pid: string): string | undefined => {
+    try {
+      return readlinkSync(join(procRoot, pid, 'ns', 'net'));
+    } catch {
+      return undefined;
+    }
+  };
+  const ours = netns('self');
+  if (ours === undefined) return beams;
+  const mine = (b: BeamProcess): number => (netns(String(b.pid)) === ours ? 0 : 1);
+  return [...beams].sort((a, b) => mine(a) - mine(b));
 }
 
 async function gatherNetworkFacts(

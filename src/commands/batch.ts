@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
-import { settingsFor } from '../cli.js';
+import { settingsFor } from '../config/settingsFor.js';
 import { readCookie } from '../cookie/read.js';
 import { RPC_TIMEOUT_MS } from '../erl/controlLaunch.js';
 import { EjctlError, Exit, usageError } from '../errors.js';
@@ -30,7 +30,7 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     .description('run many ejabberd commands, one per line, over one connection to the node')
     .argument('[file]', 'the commands, one per line, quoted as in sh (default: stdin, also "-")')
     .option('--keep-going', 'run every line even after one fails')
-    .option('--json', 'print one JSON line per command: {line, args, exitCode, stdout, ms}')
+    .option('--json', 'print one JSON line per command: {line, args, exitCode, stdout, ms}; `ejctl --json batch` adds the typed result')
     .action(async (file: string | undefined, o: BatchOptions) => {
       result = await runBatch(ctx, opts, file, o);
     });
@@ -70,12 +70,16 @@ async function runBatch(ctx: Ctx, opts: GlobalOptions, file: string | undefined,
   const secret = opts.secretStdin ? await readSecret(ctx) : undefined;
   const cookie = readCookie(s, ctx.uid);
   await ensureSpoolDir(s, runAs, ctx);
+  const timeout = s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS;
+  // `ejctl --json batch`: typed results too (loaded only then).
+  const typed = opts.json ? (await import('../json/batch.js')).typedRun(s, timeout, ctx.stderr) : undefined;
   return executeBatch(ctx, s, cookie, withSecret(batchLines(source.open()), secret), {
     keepGoing: o.keepGoing === true,
-    json: o.json === true,
-    timeout: s.noTimeout ? 'infinity' : RPC_TIMEOUT_MS,
+    json: o.json === true || opts.json,
+    timeout,
     source: source.name,
     total,
+    ...(typed ? { typed } : {}),
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
-import { settingsFor } from '../cli.js';
+import { settingsFor } from '../config/settingsFor.js';
 import type { Settings } from '../config/settings.js';
 import { cookieError, EjctlError, Exit } from '../errors.js';
 import { checkCookie } from '../cookie/check.js';

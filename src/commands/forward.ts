@@ -8,6 +8,7 @@ import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
 import { describeOrigin, type Settings } from '../config/settings.js';
 import { readCookie } from '../cookie/read.js';
+import { nextCookies } from '../cookie/staged.js';
 import { RPC_TIMEOUT_MS } from '../erl/erlArgs.js';
 import { chooseRunAs } from '../runAs.js';
 import { ensureSpoolDir } from '../system/spool.js';
@@ -33,8 +34,10 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
   }
   const cookie = readCookie(s, ctx.uid);
   await ensureSpoolDir(s, runAs, ctx);
+  // Refused by a node a rotation has switched: the staged cookie, or the file read again.
+  const next = () => nextCookies(s, ctx.uid).find((c) => c !== cookie);
   const diagnose = wantsDiagnosis(ctx, opts.verbose);
-  const viaErl = async () => (await erl()).forwardErl(ctx, s, { args, cookie }, diagnose);
+  const viaErl = async () => (await erl()).forwardErl(ctx, s, { args, cookie, nextCookie: next() }, diagnose);
   const code =
     transport === 'native'
       ? await forwardNative(ctx, s, args, cookie, timeout, {
@@ -42,7 +45,7 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
             if (opts.verbose) ctx.stderr.write('ejctl: the node is older than OTP 23: transport erl instead (fallback)\n');
             return viaErl();
           },
-          rereadCookie: () => tryReadCookie(s, ctx.uid),
+          rereadCookie: next,
           diagnose,
         })
       : await viaErl();
@@ -59,16 +62,8 @@ function whyTransport(s: Settings, flag: string | undefined, chosen: string): st
     : "(auto: the node's VM arguments need an Erlang control node: TLS distribution, another EPMD module, or IPv6)";
 }
 
-async function withSecret(ctx: Ctx, words: string[]): Promise<string[]> {
+/** The words with the secret read from stdin (or a prompt) where one is `@SECRET@`. */
+export async function withSecret(ctx: Ctx, words: string[]): Promise<string[]> {
   const { readSecret, substituteSecret } = await import('../secret.js');
   return substituteSecret(words, await readSecret(ctx));
-}
-
-/** The cookie file's current content, or nothing when it cannot be used now. */
-function tryReadCookie(s: Settings, uid: number): string | undefined {
-  try {
-    return readCookie(s, uid);
-  } catch {
-    return undefined;
-  }
 }

@@ -108,6 +108,7 @@ export async function run(ctx: Ctx, opts: GlobalOptions): Promise<number> {
     ...(p.restrictSystemEpmd !== undefined ? { restrictSystemEpmd: p.restrictSystemEpmd } : {}),
     systemdDir: p.systemdDir,
     ...(p.applyFirewall ? { firewall: { dir: p.nftablesDir, conf: p.nftablesConf } } : {}),
+    nftables: { dir: p.nftablesDir, conf: p.nftablesConf },
     tls: {
       ...(p.tlsCert !== undefined ? { cert: p.tlsCert } : {}),
       ...(p.tlsKey !== undefined ? { key: p.tlsKey } : {}),

@@ -4,7 +4,7 @@
  */
 import type { Ctx } from '../context.js';
 import type { GlobalOptions } from '../argv.js';
-import { settingsFor } from '../cli.js';
+import { settingsFor } from '../config/settingsFor.js';
 import { Exit, usageError } from '../errors.js';
 import { importCa, initCa, readPemFile } from '../tls/ca.js';
 import { installNodeTls } from '../tls/install.js';

@@ -1,7 +1,6 @@
 /** Finds, reads and parses ejabberdctl.cfg, then resolves the settings. */
 import { accessSync, constants, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { createRequire } from 'node:module';
 import type { Ctx } from '../context.js';
 import { configError, EjctlError } from '../errors.js';
 import { parseCtlConfig, type ParsedCfg } from './cfgParse.js';
@@ -21,7 +20,9 @@ export function baseLocations(ctx: Pick<Ctx, 'uid' | 'files' | 'env'>): { config
     return { configDir: ctx.files.systemConfigDir, logsDir: '/var/log/ejabberd', spoolDir: '/var/lib/ejabberd' };
   }
   // Loaded only here: root and system installs (every forwarded command there) never need it.
-  // Node 20.19+ can require() an ES module synchronously.
+  // Node 20.19+ can require() an ES module synchronously. node:module is taken here too: loading it
+  // costs every forwarded command time (it brings Node's ES module loader along).
+  const { createRequire } = process.getBuiltinModule('node:module');
   const { default: envPaths } = createRequire(import.meta.url)('env-paths') as typeof import('env-paths');
   const paths = envPaths('ejctl', { suffix: '' });
   return { configDir: paths.config, logsDir: paths.log, spoolDir: paths.data };

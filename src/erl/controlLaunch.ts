@@ -14,6 +14,8 @@ export interface ControlRequest {
   args: readonly string[];
   /** The cookie; `undefined` for --dry-run, which never reads it. */
   cookie: string | undefined;
+  /** With CONTROL_SCRIPT: the cookie a rotation staged, tried when the node refuses `cookie`. */
+  nextCookie?: string | undefined;
   /** Whom to run as (chooseControlUser): INSTALLUSER, or nobody when ejctl runs as root without one. */
   runAs: LaunchPlan['user'];
   vmArgsText: string | undefined;
@@ -57,7 +59,7 @@ export function buildControlLaunch(s: Settings, req: ControlRequest): LaunchPlan
     ...(req.runAs ? { user: req.runAs } : {}),
     stdin: {
       kind: 'secret',
-      data: encodeRequest({ cookie: req.cookie ?? '', node: s.node, timeoutMs, args: req.args }),
+      data: encodeRequest({ cookie: req.cookie ?? '', nextCookie: req.nextCookie, node: s.node, timeoutMs, args: req.args }),
       redacted: `one line: the cookie from ${s.cookieFile} (redacted), the node ${s.node}, timeout ${timeoutMs}, ${req.args.length} argument(s) (not shown)`,
     },
     stdout: 'inherit',

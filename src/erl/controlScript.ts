@@ -18,12 +18,16 @@ export const CONTROL_SCRIPT = [
   'Str = fun(B) -> case unicode:characters_to_list(B, Enc) of S when is_list(S) -> S; _ -> binary_to_list(B) end end,',
   '[C, N, T | As] = string:lexemes(Line, " \\n"),',
   'Node = list_to_atom(Str(Unhex(N))),',
-  'true = erlang:set_cookie(Node, binary_to_atom(Unhex(C), latin1)),',
+  // C: the cookie, or `COOKIE,NEXT` while a rotation runs (src/cookie/staged.ts): NEXT is tried when
+  // the node refuses COOKIE. A refused handshake runs nothing, so the second try is invisible.
+  'Cookies = [binary_to_atom(Unhex(X), latin1) || X <- string:lexemes(C, ",")],',
+  'Connect = fun Connect([K | Ks]) -> true = erlang:set_cookie(Node, K),',
+  '  case net_kernel:connect_node(Node) of true -> true; _ when Ks =/= [] -> Connect(Ks); R -> R end end,',
   'logger:set_primary_config(level, none),',
   'Timeout = case T of "infinity" -> infinity; _ -> list_to_integer(T) end,',
   'Args = [Str(Unhex(A)) || A <- As],',
   'Down = fun(R) -> io:format("Failed RPC connection to the node ~p: ~p~n", [Node, R]), 3 end,',
-  'Status = case net_kernel:connect_node(Node) of',
+  'Status = case Connect(Cookies) of',
   '  true -> case rpc:call(Node, ejabberd_ctl, process, [Args], Timeout) of',
   '            {badrpc, Reason} -> Down(Reason);',
   '            {invalid_version, V} -> io:format("Invalid API version number: ~p~n", [V]), 1;',
@@ -38,6 +42,14 @@ export const CONTROL_SCRIPT = [
 export const hexField = (text: string): string => `x${Buffer.from(text, 'utf8').toString('hex')}`;
 
 /** The single stdin line CONTROL_SCRIPT reads. */
-export function encodeRequest(req: { cookie: string; node: string; timeoutMs: number | 'infinity'; args: readonly string[] }): string {
-  return [hexField(req.cookie), hexField(req.node), String(req.timeoutMs), ...req.args.map(hexField)].join(' ') + '\n';
+export function encodeRequest(req: {
+  cookie: string;
+  /** CONTROL_SCRIPT only: a cookie to try when the node refuses `cookie`. */
+  nextCookie?: string | undefined;
+  node: string;
+  timeoutMs: number | 'infinity';
+  args: readonly string[];
+}): string {
+  const cookies = req.nextCookie === undefined ? hexField(req.cookie) : `${hexField(req.cookie)},${hexField(req.nextCookie)}`;
+  return [cookies, hexField(req.node), String(req.timeoutMs), ...req.args.map(hexField)].join(' ') + '\n';
 }

@@ -13,6 +13,8 @@ export interface ForwardRequest {
   args: readonly string[];
   /** The cookie; `undefined` for --dry-run, which never reads it. */
   cookie: string | undefined;
+  /** A cookie to try when the node refuses `cookie` (a rotation staged it: src/cookie/staged.ts). */
+  nextCookie?: string | undefined;
 }
 
 const INTERRUPTS = new Set(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT']);

@@ -87,6 +87,7 @@ export const OWN_OPTIONS: OptionEntry[] = [
     "read one secret from stdin (hidden prompt on a terminal) and pass it where an argument is @SECRET@; it appears in no process's argv",
     false,
   ),
+  option('--json', "print an ejabberd command's result as JSON, typed as ejabberd's HTTP API types it (docs/json.md)", false),
   option('--transport T', 'erl, native or auto (EJCTL_TRANSPORT)', true),
   option('--dry-run', 'print the launch plan (cookie redacted) and run nothing', false),
   option('--verbose', 'say on stderr which files, settings and transport are used', false),

@@ -30,7 +30,16 @@ export interface BatchRun {
   source: string;
   /** The number of commands, when the input was checked whole first. */
   total: number | undefined;
+  /** `ejctl --json batch`: each command's typed result (src/json/batch.ts), its JSON text in `result`. */
+  typed?: TypedRun;
 }
+
+/** Runs one command the --json way; what the command prints goes to `printed`. */
+export type TypedRun = (
+  session: NativeSession,
+  args: readonly string[],
+  printed: (b: Buffer) => void,
+) => Promise<{ exitCode: number; result: string }>;
 
 interface Tally {
   ran: number;
@@ -111,7 +120,8 @@ async function runLine(
     return code;
   }
   const bounded = boundedOutput(MAX_JSON_STDOUT);
-  const exitCode = await runForwarded(session, s, command.args, o.timeout, bounded.write, (t) => ctx.stderr.write(t));
+  const typed = o.typed ? await o.typed(session, command.args, bounded.write) : undefined;
+  const exitCode = typed?.exitCode ?? (await runForwarded(session, s, command.args, o.timeout, bounded.write, (t) => ctx.stderr.write(t)));
   const ms = Math.round((ctx.now() - t0) * 10) / 10;
   // The bytes are what the erl transport's latin1 stdout would show: one byte per character.
   const stdout = bounded.bytes().toString('latin1');
@@ -121,7 +131,9 @@ async function runLine(
       `ejctl batch: line ${command.line} printed more than ${MAX_JSON_STDOUT} bytes; its "stdout" holds the first ${MAX_JSON_STDOUT}\n`,
     );
   const args = redactArgs(command.shown, defs);
-  if (!ctx.stdout.write(`${JSON.stringify({ line: command.line, args, exitCode, stdout, ms, ...truncated })}\n`)) await drained(ctx.stdout);
+  const fields = JSON.stringify({ line: command.line, args, exitCode, stdout, ms, ...truncated });
+  const line = typed ? `${fields.slice(0, -1)},"result":${typed.result}}` : fields;
+  if (!ctx.stdout.write(`${line}\n`)) await drained(ctx.stdout);
   return exitCode;
 }
 

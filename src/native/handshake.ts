@@ -12,7 +12,8 @@
  * pool it reuses once a connection closes, so calls do not add atoms on the node. We never set
  * DFLAG_PUBLISHED, so the connection is hidden and never joins the node's mesh.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { md5, sameBytes } from './md5.js';
+import { urandom } from './random.js';
 
 /** lib/kernel/include/dist.hrl */
 export const DFLAG = {
@@ -105,14 +106,11 @@ export function parseChallenge(msg: Buffer): Challenge {
 
 /** MD5 of the cookie followed by the challenge in decimal (dist_util:gen_digest/2). */
 export function digest(challenge: number, cookie: string): Buffer {
-  return createHash('md5')
-    .update(Buffer.from(cookie, 'latin1'))
-    .update(String(challenge >>> 0))
-    .digest();
+  return md5(Buffer.from(`${cookie}${challenge >>> 0}`, 'latin1'));
 }
 
 export function newChallenge(): number {
-  return randomBytes(4).readUInt32BE(0);
+  return urandom(4).readUInt32BE(0);
 }
 
 export function challengeReply(theirs: number, ours: number, cookie: string): Buffer {
@@ -126,7 +124,7 @@ export function challengeReply(theirs: number, ours: number, cookie: string): Bu
 /** challenge_ack proves the node knows the cookie too; without this check anyone could pose as it. */
 export function checkAck(msg: Buffer, ours: number, cookie: string): void {
   if (msg[0] !== 0x61 || msg.length !== 17) throw new HandshakeError('protocol', 'malformed challenge acknowledgement');
-  if (!timingSafeEqual(msg.subarray(1), digest(ours, cookie))) {
+  if (!sameBytes(msg.subarray(1), digest(ours, cookie))) {
     throw new HandshakeError('bad-ack', 'the peer answered with a wrong digest: it does not know the cookie (not the real node?)');
   }
 }

@@ -8,14 +8,14 @@
  * most NESTED_CALL_TIMEOUT_MS), and the queue of io requests is bounded (ioQueue.ts), so no peer
  * can keep a call waiting beyond its timeout or make the queue grow (docs/native.md, "Limits").
  */
-import { randomBytes } from 'node:crypto';
 import { DistConnection, type DistMessage } from './connection.js';
+import { urandom } from './random.js';
 import type { DialOptions } from './dial.js';
 import { demonitor, rpcResultOfDown, rpcResultOfErpcError, spawnEvent, spawnEventTarget, spawnRequest } from './erpc.js';
 import { IoQueue, type IoCost } from './ioQueue.js';
 import type { Encoding } from './chardata.js';
 import { errorReply, IoServer, type Geometry, type Write } from './ioServer.js';
-import { atom, charList, isAtom, isTagged, Pid, Ref, samePid, sameRef, Tuple, type Term } from './term.js';
+import { atom, charList, isAtom, isTagged, Pid, Ref, samePid, sameRef, Tuple, type Atom, type Term } from './term.js';
 
 export type CallOutcome = { kind: 'reply'; value: Term } | { kind: 'timeout' } | { kind: 'down'; reason: string };
 export type Timeout = number | 'infinity';
@@ -40,7 +40,7 @@ export class NativeSession {
   readonly pid: Pid;
   private readonly pending = new Set<Pending>();
   private refCounter = 0;
-  private readonly refSalt = randomBytes(8);
+  private readonly refSalt = urandom(8);
   /** Where the current command's output goes; output with no command running is dropped. */
   private output: Write | undefined;
   private readonly ioQueue = new IoQueue();
@@ -55,7 +55,7 @@ export class NativeSession {
   );
   /** Processes that printed during the current call; once it ends, their output is dropped, so a
    * command that outlived its timeout cannot print into the next command's output (batch). */
-  private speakers = new Set<string>();
+  private readonly speakers = new Set<string>();
   private readonly finished = new Set<string>();
   private downReason: string | undefined;
   /** When the current call (or printf) must be over; undefined: no timeout. */
@@ -94,7 +94,7 @@ export class NativeSession {
       this.deadline = previous.deadline;
       if (this.finished.size > 10_000) this.finished.clear();
       for (const key of this.speakers) this.finished.add(key);
-      this.speakers = new Set();
+      this.speakers.clear();
     }
   }
 
@@ -181,7 +181,7 @@ export class NativeSession {
       this.ioQueue.tooMuch(cost) ??
       (this.speakers.size >= MAX_SPEAKERS ? `io requests from more than ${MAX_SPEAKERS} processes` : undefined);
     if (flood) return this.conn.abort(`the node sent ${flood} without waiting for their replies`);
-    const key = `${from.node.name}.${from.id}.${from.serial}.${from.creation}`;
+    const key = speakerKey(from, this.conn.peer);
     this.ioQueue.push(cost, async () => {
       const late = this.finished.has(key);
       if (!late) this.speakers.add(key);
@@ -202,4 +202,13 @@ export class NativeSession {
     this.conn.close();
     this.lose('the session was closed');
   }
+}
+
+/**
+ * A process that printed, as a short string: `finished` holds up to 10,000 of them through a
+ * batch, so a key per command must cost little. The node's own processes (nearly all) by id and
+ * serial: a connection lives within one incarnation of the node. Others in full.
+ */
+function speakerKey(from: Pid, peer: Atom): string {
+  return from.node === peer ? `${from.id}.${from.serial}` : `${from.node.name}/${from.id}.${from.serial}.${from.creation}`;
 }

@@ -17,7 +17,7 @@ import { buildSessionLaunch, openSession, type Session } from './session.js';
 import { controlSetup, warnControl } from '../erl/controlSetup.js';
 import { discover, plainTcpHosts, reach, type Discovery } from './preflight.js';
 import { journalSteps, runSteps } from './orchestrate.js';
-import { gatherEvidence } from './verify.js';
+import { gatherEvidence, rejoinMesh } from './verify.js';
 import { buildReport, printReport } from './report.js';
 import { finalizeRotation } from './finalize.js';
 import type { StepContext } from './steps.js';
@@ -137,6 +137,7 @@ async function execute(
   try {
     await connectAll(ctx, session, journal, resuming);
     const outcome = await runSteps(ctx, stepContext(ctx, settings, session, journal, cookies.new), journal, path);
+    if (outcome.state === 'complete') await rejoinMesh(ctx, session, journal.mesh);
     const evidence =
       outcome.state === 'complete'
         ? await gatherEvidence(

@@ -9,7 +9,12 @@
  *                       never disagree, even if ejctl is killed between steps.
  *   4. shared-key       per node: ejabberd's shared_key as a node booted with the new cookie has it.
  *   5. local-file       ejctl's own COOKIE_FILE, when it is not the seed node's cookie file.
+ * When that COOKIE_FILE is in the plan, the rotation starts by staging the new cookie next to it
+ * (local-stage, `COOKIE_FILE.ejctl-new`, as the nodes' staged files): from then until local-file,
+ * a command on this host that a switched node refuses retries with the staged cookie, so commands
+ * run from the operator's host during the rotation keep working (src/cookie/staged.ts).
  */
+import { stagedPath } from '../cookie/staged.js';
 
 export interface NodeFiles {
   node: string;
@@ -28,6 +33,7 @@ export type Step =
   | { kind: 'pin-down'; node: string; peer: string }
   | { kind: 'switch'; node: string }
   | { kind: 'shared-key'; node: string }
+  | { kind: 'local-stage'; path: string }
   | { kind: 'local-file'; path: string };
 
 export type Phase = Step['kind'];
@@ -37,15 +43,16 @@ export function stepId(step: Step): string {
     case 'pin':
     case 'pin-down':
       return `${step.kind} ${step.node} ${step.peer}`;
+    case 'local-stage':
     case 'local-file':
-      return `local-file ${step.path}`;
+      return `${step.kind} ${step.path}`;
     default:
       return `${step.kind} ${step.node}`;
   }
 }
 
 export function nodeFiles(node: string, cookieFile: string, rotationId: string): NodeFiles {
-  return { node, cookieFile, staged: `${cookieFile}.ejctl-new`, backup: `${cookieFile}.bak-${rotationId}` };
+  return { node, cookieFile, staged: stagedPath(cookieFile), backup: `${cookieFile}.bak-${rotationId}` };
 }
 
 /** A rotation id that also names the backups: the start time, to the second, in UTC. */
@@ -68,6 +75,8 @@ export interface PlanInput {
 export function buildSteps(input: PlanInput): Step[] {
   const { nodes, skipped } = input;
   const steps: Step[] = [];
+  // First, so it is in place long before any switch (a command reads it when refused).
+  if (input.localFile !== undefined) steps.push({ kind: 'local-stage', path: input.localFile });
   for (const node of nodes) steps.push({ kind: 'backup', node }, { kind: 'stage', node });
   nodes.forEach((node, i) => nodes.slice(i + 1).forEach((peer) => steps.push({ kind: 'pin', node, peer })));
   for (const node of nodes) for (const peer of skipped) steps.push({ kind: 'pin-down', node, peer });
@@ -79,7 +88,7 @@ export function buildSteps(input: PlanInput): Step[] {
 
 /** Steps before the first switch change nothing a restart would see: undo them on failure. */
 export function isBeforeSwitch(step: Step): boolean {
-  return step.kind === 'backup' || step.kind === 'stage' || step.kind === 'pin' || step.kind === 'pin-down';
+  return step.kind === 'backup' || step.kind === 'stage' || step.kind === 'pin' || step.kind === 'pin-down' || step.kind === 'local-stage';
 }
 
 /** What --dry-run prints: the steps in words, no secret. */
@@ -98,7 +107,9 @@ export function describeStep(step: Step, files: Map<string, NodeFiles>): string 
       return `${step.node}: rename ${f?.staged ?? '?'} over ${f?.cookieFile ?? '?'}, then make the new cookie its default (one call on the node)`;
     case 'shared-key':
       return `${step.node}: set ejabberd's shared_key to sha(new cookie)`;
+    case 'local-stage':
+      return `this host: write the new cookie to ${stagedPath(step.path)} (0400), for commands a switched node refuses`;
     case 'local-file':
-      return `this host: replace ejctl's cookie file ${step.path} (old one kept as a 0400 backup)`;
+      return `this host: replace ejctl's cookie file ${step.path} (old one kept as a 0400 backup), remove ${stagedPath(step.path)}`;
   }
 }

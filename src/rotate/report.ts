@@ -44,9 +44,15 @@ function nextSteps(j: Journal, outcome: RunOutcome, verifyFailed: boolean): stri
     next.push('Nothing changed: every node still uses the old cookie. Fix the failure above and run `ejctl cookie rotate` again.');
     return next;
   }
+  const down = new Set(outcome.failures.filter((f) => f.id.startsWith('switch ') && isDown(f.detail)).map((f) => f.id.slice(7)));
   for (const f of outcome.failures) {
     const node = f.id.split(' ')[1] ?? '?';
-    if (f.id.startsWith('switch '))
+    if (down.has(node)) {
+      if (f.id.startsWith('switch '))
+        next.push(
+          `${node}: down or unreachable: it still has the old cookie in its file, and its peers use the new one for it. Start it as it is, then run \`ejctl cookie rotate --resume\`: it switches the node and brings it back into the cluster.`,
+        );
+    } else if (f.id.startsWith('switch '))
       next.push(
         `${node}: its cookie file and default cookie are still the old ones while its peers use the new cookie for it; do not restart it before \`ejctl cookie rotate --resume\` succeeds (or, on its host, \`ejctl cookie import --force\` with the new cookie, fingerprint ${j.newFingerprint}).`,
       );
@@ -67,6 +73,9 @@ function nextSteps(j: Journal, outcome: RunOutcome, verifyFailed: boolean): stri
     next.push('The old cookie is kept in 0400 backups until you run `ejctl cookie rotate --finalize`.');
   return next;
 }
+
+/** The session's reply when the node could not be reached (src/rotate/sessionScript.ts reduces errors to atoms). */
+const isDown = (detail: string): boolean => /^"(nodedown|noconnection|timeout)"/.test(detail);
 
 export function printReport(ctx: Pick<Ctx, 'stdout'>, r: RotationReport, json: boolean): void {
   if (json) {

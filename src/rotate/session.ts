@@ -5,7 +5,7 @@
  * session script instead; requests and replies are lines (see sessionScript.ts).
  */
 import { hexField } from '../erl/controlScript.js';
-import { createInterface } from 'node:readline';
+import { boundedLines } from '../system/boundedLines.js';
 import type { Settings } from '../config/settings.js';
 import type { LaunchPlan } from '../run/plan.js';
 import { buildControlLaunch } from '../erl/controlLaunch.js';
@@ -16,6 +16,14 @@ import { EjctlError, Exit } from '../errors.js';
 import { SESSION_SCRIPT } from './sessionScript.js';
 
 export type Label = 'old' | 'new';
+
+/** A reply line holds at most a cluster listing; anything longer is not from the session script. */
+const REPLY_LIMIT = 1024 * 1024;
+/**
+ * Each step inside the script has its own limit (rpc 15 s, the cookie writer 30 s, connection
+ * setup 7 s); a reply that has not come well after those means the control node is stuck.
+ */
+const REPLY_DEADLINE_MS = 120_000;
 /** A reply: `{ok: value}` or `{error: reason, ...}`; reasons are atoms, never cookies. */
 export type Reply = { ok?: unknown; error?: unknown; [k: string]: unknown };
 
@@ -37,22 +45,32 @@ export function buildSessionLaunch(s: Settings, ctx: Pick<Ctx, 'uid' | 'files'>)
 }
 
 /** Starts the control node; `cookies` are sent first, then only their labels are used. */
-export async function openSession(plan: LaunchPlan, cookies: { old: string; new: string | undefined }): Promise<Session> {
+export async function openSession(
+  plan: LaunchPlan,
+  cookies: { old: string; new: string | undefined },
+  limits = { replyMs: REPLY_DEADLINE_MS, lineBytes: REPLY_LIMIT },
+): Promise<Session> {
   const child = startSession(plan);
   const pending = new Map<string, (r: Reply) => void>();
   let ready: (() => void) | undefined;
   let ended = false;
   // A write after the control node died must not crash ejctl: its replies become errors instead.
   child.stdin.on('error', () => undefined);
-  const lines = createInterface({ input: child.stdout });
-  lines.on('line', (line) => {
-    if (line === 'ready') return ready?.();
-    const space = line.indexOf(' ');
-    const resolve = pending.get(line.slice(0, space));
-    if (!resolve) return;
-    pending.delete(line.slice(0, space));
-    resolve(JSON.parse(line.slice(space + 1)) as Reply);
-  });
+  // Nothing reads the node's stderr: drain it, so a chatty node never blocks on a full pipe.
+  child.stderr?.resume();
+  boundedLines(
+    child.stdout,
+    limits.lineBytes,
+    (line) => {
+      if (line === 'ready') return ready?.();
+      const space = line.indexOf(' ');
+      const resolve = pending.get(line.slice(0, space));
+      if (!resolve) return;
+      pending.delete(line.slice(0, space));
+      resolve(parseReply(line.slice(space + 1)));
+    },
+    () => child.kill('SIGKILL'),
+  );
   const gone = new Promise<void>((resolve) => {
     void child.then(() => {
       ended = true;
@@ -61,8 +79,16 @@ export async function openSession(plan: LaunchPlan, cookies: { old: string; new:
       resolve();
     });
   });
-  await Promise.race([new Promise<void>((r) => (ready = r)), gone]);
-  if (ended)
+  let startTimer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((r) => (startTimer = setTimeout(r, limits.replyMs)));
+  const started = await Promise.race([
+    new Promise<boolean>((r) => (ready = () => r(true))),
+    gone.then(() => false),
+    late.then(() => false),
+  ]);
+  clearTimeout(startTimer);
+  if (!started) child.kill('SIGKILL');
+  if (!started)
     throw new EjctlError('the Erlang control node did not start', Exit.unreachable, {
       hint: 'Check that Erlang is installed and the EPMD of this host runs.',
     });
@@ -70,7 +96,18 @@ export async function openSession(plan: LaunchPlan, cookies: { old: string; new:
   const call = (op: string, ...args: (string | null)[]): Promise<Reply> => {
     if (ended) return Promise.resolve({ error: 'control-node-exited' });
     const id = String(++next);
-    const reply = new Promise<Reply>((resolve) => pending.set(id, resolve));
+    const reply = new Promise<Reply>((resolve) => {
+      const timer = setTimeout(() => {
+        // A control node that stopped answering is of no use for later steps either.
+        pending.delete(id);
+        child.kill('SIGKILL');
+        resolve({ error: 'timeout' });
+      }, limits.replyMs);
+      pending.set(id, (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+    });
     child.stdin.write(`${id} ${op}${args.map((a) => ` ${a === null ? '-' : hexField(a)}`).join('')}\n`);
     return reply;
   };
@@ -83,4 +120,14 @@ export async function openSession(plan: LaunchPlan, cookies: { old: string; new:
       await gone;
     },
   };
+}
+
+/** A reply that is not a JSON object is reported as the control node's error, never thrown. */
+function parseReply(text: string): Reply {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Reply) : { error: 'bad-reply' };
+  } catch {
+    return { error: 'bad-reply' };
+  }
 }

@@ -75,12 +75,21 @@ const LINES = [
   '  RX = erpc:send_request(X, erlang, set_cookie, [Y, C]), RY = erpc:send_request(Y, erlang, set_cookie, [X, C]),',
   '  A = (catch erpc:receive_response(RX, 15000)), B = (catch erpc:receive_response(RY, 15000)),',
   '  case {A, B} of {true, true} -> #{ok => erlang:monotonic_time(microsecond) - T0}; _ -> #{error => failed, x => A =:= true, y => B =:= true} end end,',
+  // N connects to P (src/rotate/verify.ts rejoinMesh). Mnesia does not act on a late nodeup: a
+  // member that restarted while its peers refused it waits for them; extra_db_nodes on both
+  // sides makes Mnesia connect, merge and load its tables, and ejabberd finishes starting.
+  'Link = fun(N, P) -> case Rpc(N, net_kernel, connect_node, [P]) of true ->',
+  '    _ = Rpc(N, mnesia, change_config, [extra_db_nodes, [P]]), _ = Rpc(P, mnesia, change_config, [extra_db_nodes, [N]]), true; R -> R end end,',
   'Atom = fun(B) -> binary_to_atom(B, utf8) end,',
   'Do = fun(Op, As, {O, Nw}) -> Ck = fun(<<"old">>) -> O; (<<"new">>) -> Nw end, case {Op, As} of',
   '  {"cookies", [A1, A2]} -> {#{ok => true}, {binary_to_atom(A1, latin1), case A2 of undefined -> undefined; _ -> binary_to_atom(A2, latin1) end}};',
   '  {"use", [N, L]} -> {#{ok => erlang:set_cookie(Atom(N), Ck(L))}, {O, Nw}};',
   '  {"connect", [N]} -> {#{ok => net_kernel:connect_node(Atom(N))}, {O, Nw}};',
   '  {"disconnect", [N]} -> {#{ok => erlang:disconnect_node(Atom(N))}, {O, Nw}};',
+  // N connects to its peer P unless it already is (a member restarted during the rotation is not).
+  // Mnesia does not act on a late nodeup: extra_db_nodes on both sides makes it merge and load.
+  '  {"link", [N, P]} -> {case lists:member(Atom(P), Rpc(Atom(N), erlang, nodes, [])) of true -> #{ok => already};',
+  '     false -> Ok(Link(Atom(N), Atom(P))) end, {O, Nw}};',
   '  {"connected", []} -> {#{ok => nodes(connected)}, {O, Nw}};',
   '  {"cluster", [N]} -> {#{ok => #{running => Rpc(Atom(N), ejabberd_cluster, get_nodes, []), known => Rpc(Atom(N), ejabberd_cluster, get_known_nodes, [])}}, {O, Nw}};',
   '  {"info", [N]} -> {#{ok => Info(Atom(N), O, Nw)}, {O, Nw}};',

@@ -1,5 +1,6 @@
 /** Runs one step of a rotation over the control session, and undoes the early ones. */
 import { writeCookieFile, type FileOwner } from '../cookie/write.js';
+import { removeStaged, stageCookie } from './localStage.js';
 import type { NodeFiles, Step } from './plan.js';
 import type { Reply, Session } from './session.js';
 
@@ -13,7 +14,7 @@ export interface StepContext {
   session: Session;
   files: Map<string, NodeFiles>;
   writer: RemoteWriter;
-  /** For the local-file step only. */
+  /** For the local-stage and local-file steps only. */
   newCookie: string;
   localOwner: FileOwner | undefined;
 }
@@ -79,11 +80,16 @@ export async function runStep(ctx: StepContext, step: Step): Promise<StepResult>
     }
     case 'shared-key':
       return result(await s.call('sharedkey', step.node, 'new'));
+    case 'local-stage':
+      await stageCookie(step.path, ctx.newCookie, ctx.localOwner);
+      return { ok: true };
     case 'local-file': {
       const { backupPath } = await writeCookieFile(step.path, ctx.newCookie, {
         replace: true,
         ...(ctx.localOwner ? { owner: ctx.localOwner } : {}),
       });
+      // After the file holds the new cookie: a command reading the staged one finds it there.
+      removeStaged(step.path);
       return { ok: true, ...(backupPath ? { detail: `old cookie kept in ${backupPath}`, localBackup: backupPath } : {}) };
     }
   }
@@ -105,6 +111,9 @@ export async function undoStep(ctx: StepContext, step: Step): Promise<boolean> {
       return (await s.call('delete', step.node, filesOf(ctx, step.node).backup)).error === undefined;
     case 'stage':
       return (await s.call('delete', step.node, filesOf(ctx, step.node).staged)).error === undefined;
+    case 'local-stage':
+      removeStaged(step.path);
+      return true;
     default:
       return false;
   }

@@ -4,6 +4,7 @@
  * with the new cookie, pins every peer to it, has it in its 0400 file, has the matching
  * shared_key, and still sees the same peers as before.
  */
+import type { Ctx } from '../context.js';
 import type { LaunchPlan } from '../run/plan.js';
 import { nodeInfo, type NodeInfo } from './preflight.js';
 import { openSession, type Session } from './session.js';
@@ -33,6 +34,21 @@ export async function probe(plan: LaunchPlan, cookie: string, nodes: string[]): 
     await s.close();
   }
   return accepted;
+}
+
+/**
+ * Connects every node to the peers it saw at preflight, where it is not connected now. Only a
+ * member that restarted during the rotation needs it: booted with its old cookie file, its peers
+ * (pinned to the new cookie for it) refused it, and once --resume has switched it nothing else
+ * reconnects it (Mnesia waits for its peers without retrying). Measured on the three-host test.
+ */
+export async function rejoinMesh(ctx: Pick<Ctx, 'stderr'>, session: Session, mesh: Record<string, string[]>): Promise<void> {
+  for (const [node, peers] of Object.entries(mesh)) {
+    for (const peer of peers) {
+      const r = await session.call('link', node, peer);
+      if (r.ok === true) ctx.stderr.write(`ejctl: reconnected ${node} to ${peer} (it was not connected since it restarted)\n`);
+    }
+  }
 }
 
 export async function gatherEvidence(

@@ -9,6 +9,7 @@ import { loadSettings } from '../config/load.js';
 import { Exit } from '../errors.js';
 import { lookupGroupName, lookupUid } from '../system/users.js';
 import { askQuestions } from './ask.js';
+import { askTlsAndFirewall } from './askTls.js';
 import { applyPlan, type ApplyResult } from './apply.js';
 import { detect, fileState } from './detect.js';
 import { describeNextSteps, nextSteps, type NextSteps } from './nextSteps.js';
@@ -31,8 +32,10 @@ export async function runSetup(ctx: SetupCtx, flags: SetupFlags, location: Locat
   const { answers, secrets } = await askQuestions(detected, flags, prompter, ctx);
   const plan = buildSetupPlan(detected, answers, secrets, fileState);
   const names = namesFor(ctx);
-  const firewall = planSetupFirewall(detected, plan, flags);
-  const tls = planSetupTls(detected, plan.answers.topology, flags);
+  // The wizard asks about TLS and the firewall for a cluster; flags and --yes decide as they did.
+  const decided = { ...flags, ...(await askTlsAndFirewall(detected, flags, prompter, plan.answers)) };
+  const firewall = planSetupFirewall(detected, plan, decided);
+  const tls = planSetupTls(detected, plan.answers.topology, decided);
   const tlsMaterial = readTlsMaterial(tls, plan.answers.node);
   const changes = planChangesSomething(plan) || firewall !== undefined || tlsMaterial !== undefined;
   const described = describeSetupPlan(plan, names) + describeTlsPlan(tls) + (firewall ? describeFirewallPlan(firewall) : '');

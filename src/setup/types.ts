@@ -30,6 +30,8 @@ export interface SetupFlags {
   systemdDir: string;
   /** Load the recommended rules as nftables' table inet ejctl and persist them (--apply-firewall). */
   firewall?: { dir: string; conf: string };
+  /** Where the firewall goes when the wizard's answer loads it (--nftables-dir, --nftables-conf). */
+  nftables?: { dir: string; conf: string };
   /** TLS distribution for a cluster member (--tls-cert/--tls-key/--tls-ca, --no-tls). */
   tls?: TlsFlags;
   yes: boolean;

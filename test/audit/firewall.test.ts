@@ -4,7 +4,7 @@
  * real ruleset in network namespaces: test/hosts/firewall.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { evaluateFirewall } from '../../src/audit/firewall.js';
+import { evaluateFirewall, legacyIptablesTables } from '../../src/audit/firewall.js';
 import { evaluate, parseRuleset } from '../../src/firewall/evaluate.js';
 
 const PORTS = { set: [{ range: [4369, 4379] }] };
@@ -104,5 +104,18 @@ describe('the firewall findings', () => {
     const r = evaluateFirewall(ruleset(odd), targets);
     expect(r.findings).toEqual([]);
     expect(r.skipped.map((s) => s.check)).toEqual(['firewall-epmd-open', 'firewall-dist-open']);
+  });
+});
+
+describe('iptables-legacy tables (their rules are not in the nftables ruleset)', () => {
+  const files = (m: Record<string, string>) => (path: string) => m[path];
+  it('are named from /proc/net/ip_tables_names and ip6_tables_names', () => {
+    expect(legacyIptablesTables(files({ '/proc/net/ip_tables_names': 'filter\nnat\n', '/proc/net/ip6_tables_names': 'filter\n' }))).toEqual(
+      ['iptables filter', 'iptables nat', 'ip6tables filter'],
+    );
+  });
+  it('are none when the files are absent (the module is not loaded) or empty', () => {
+    expect(legacyIptablesTables(files({}))).toEqual([]);
+    expect(legacyIptablesTables(files({ '/proc/net/ip_tables_names': '' }))).toEqual([]);
   });
 });

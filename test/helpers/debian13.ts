@@ -6,10 +6,12 @@
  * Debian 13 runs (ejabberdctl, erl, ejctl on Debian's Node) runs inside the root.
  */
 import { execa } from 'execa';
+import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { epmdPort, ROOT, type CliResult } from './env.js';
+import { ejabberdYml, uniqueName } from './node.js';
 
 export const DEBIAN13_ROOT = process.env.EJCTL_DEBIAN13_ROOT ?? join(tmpdir(), 'ejctl-debian13-root');
 const PREFIX = 'ejctl-d13-';
@@ -121,4 +123,81 @@ export function writeInRoot(r: ReleaseRoot, path: string, text: string, mode: nu
   const full = join(r.dir, path);
   writeFileSync(full, text, { mode, flag: 'wx' });
   if (owner) chownSync(full, owner.uid, owner.gid);
+}
+
+/** An ejabberd node of the root (paths are inside the root). */
+export interface RootNode {
+  node: string;
+  dir: string;
+  cfg: string;
+  home: string;
+  spool: string;
+  logs: string;
+  /** ejctl inside the root with this node's cfg. */
+  ctl: (args: string[], opts?: { env?: Record<string, string>; input?: string }) => Promise<CliResult>;
+  /** Debian 13's ejabberdctl; `home` gives it another HOME (so another cookie file). */
+  ejabberdctl: (args: string[], opts?: { home?: string }) => Promise<CliResult>;
+}
+
+/**
+ * A node's files inside the root, owned by the root's ejabberd user; started by `ejctl start`.
+ * Its own name, dirs and cookie (random unless given: cluster members share one); no listener.
+ */
+export function rootNode(r: ReleaseRoot, opts: { cookie?: string } = {}): RootNode {
+  const name = uniqueName('ejd13');
+  const node = `${name}@localhost`;
+  const dir = `/srv/ejctl/${name}`;
+  const [home, spool, logs] = ['home', 'spool', 'logs'].map((d) => `${dir}/${d}`) as [string, string, string];
+  mkdirSync(join(r.dir, dir), { recursive: true, mode: 0o755 });
+  for (const d of [home, spool, logs]) {
+    mkdirSync(join(r.dir, d), { mode: 0o700 });
+    chownSync(join(r.dir, d), r.user.uid, r.user.gid);
+  }
+  writeInRoot(r, `${home}/.erlang.cookie`, opts.cookie ?? randomBytes(32).toString('hex'), 0o400, r.user);
+  writeInRoot(r, `${dir}/ejabberd.yml`, ejabberdYml(undefined), 0o600, r.user);
+  // As Debian ships it: ejabberdctl exports ERL_INETRC=CONFIG_DIR/inetrc (README: differences).
+  writeInRoot(r, `${dir}/inetrc`, '{lookup,["file","native"]}.\n{hosts_file, "/etc/hosts"}.\n', 0o644);
+  const cfg = `${dir}/ejabberdctl.cfg`;
+  writeInRoot(
+    r,
+    cfg,
+    [
+      `ERLANG_NODE=${node}`,
+      `CONFIG_DIR=${dir}`,
+      `SPOOL_DIR=${spool}`,
+      `LOGS_DIR=${logs}`,
+      `EJABBERD_CONFIG_PATH=${dir}/ejabberd.yml`,
+      `COOKIE_FILE=${home}/.erlang.cookie`,
+      'INSTALLUSER=ejabberd',
+      '',
+    ].join('\n'),
+    0o644,
+  );
+  return {
+    node,
+    dir,
+    cfg,
+    home,
+    spool,
+    logs,
+    ctl: (args, opts) => r.ejctl(['-c', cfg, ...args], opts),
+    // Debian 13's ejabberdctl, as the ejabberd user (run as root it would su), with the node's cfg.
+    ejabberdctl: (args, o = {}) =>
+      r.run(
+        ['/usr/sbin/ejabberdctl', '--config-dir', dir, '--ctl-config', cfg, '--node', node, '--spool', spool, '--logs', logs, ...args],
+        {
+          asEjabberd: true,
+          env: { HOME: o.home ?? home },
+          cwd: spool,
+        },
+      ),
+  };
+}
+
+/** The node's own logs, for a failure message. */
+export function logsOf(r: ReleaseRoot, n: RootNode): string {
+  const dir = join(r.dir, n.logs);
+  return readdirSync(dir)
+    .map((f) => `--- ${f}\n${readFileSync(join(dir, f), 'utf8').slice(-3000)}`)
+    .join('\n');
 }

@@ -46,12 +46,21 @@ export interface HostCluster {
   targets: OperatorTarget[];
   /** The cluster CA (TLS clusters): on the operator host only. */
   caDir?: string;
+  /** ERL_OPTIONS of the operator's cfgs (TLS with its client certificate), if any. */
+  operatorErlOptions?: string;
   destroy(): Promise<void>;
+}
+
+let stateDir: string | undefined;
+/** The rotation's state dir for this run (ejctl makes it 0700): never root's /var/lib/ejctl. */
+export function rotationStateDir(): string {
+  stateDir ??= join(tempDir('ejctl-state-'), 'state');
+  return stateDir;
 }
 
 /** Runs the built ejctl inside a host. */
 export function ejctlOn(host: NsHost, args: string[], opts: NsExecOptions = {}): Promise<CliResult> {
-  return host.exec(process.execPath, [EJCTL, ...args], opts);
+  return host.exec(process.execPath, [EJCTL, ...args], { ...opts, env: { EJCTL_STATE_DIR: rotationStateDir(), ...opts.env } });
 }
 
 function nodeDirs(prefix: string): { dir: string; home: string; spool: string; logs: string } {
@@ -69,13 +78,13 @@ function writeInetrc(dir: string): void {
   writeFileMode(join(dir, 'inetrc'), '{lookup,["file","native"]}.\n{hosts_file, "/etc/hosts"}.\n', 0o644);
 }
 
-function locationLines(d: { dir: string; home: string; spool: string; logs: string }): string[] {
+function locationLines(d: { dir: string; home: string; spool: string; logs: string }, cookieFile?: string): string[] {
   return [
     `CONFIG_DIR=${d.dir}`,
     `SPOOL_DIR=${d.spool}`,
     `LOGS_DIR=${d.logs}`,
     `EJABBERD_CONFIG_PATH=${join(d.dir, 'ejabberd.yml')}`,
-    `COOKIE_FILE=${join(d.home, '.erlang.cookie')}`,
+    `COOKIE_FILE=${cookieFile ?? join(d.home, '.erlang.cookie')}`,
     'INSTALLUSER=ejabberd',
   ];
 }
@@ -157,7 +166,16 @@ export async function startHostCluster(opts: ClusterOptions = {}): Promise<HostC
     await waitFor(async () => (await clusterMembers(first)).length === 3, 60_000, 'the cluster did not form');
     for (const n of nodes) await waitFor(async () => (await n.ctl(['status'])).exitCode === 0, 60_000, `${n.node} not started after join`);
     const targets = nodes.map((n) => operatorTarget(n.node, cookie, tls?.operatorErlOptions));
-    return { net, nodes, operator, outsider, cookie, targets, ...(tls ? { caDir: tls.caDir } : {}), destroy: () => net.destroy() };
+    return {
+      net,
+      nodes,
+      operator,
+      outsider,
+      cookie,
+      targets,
+      ...(tls ? { caDir: tls.caDir, operatorErlOptions: tls.operatorErlOptions } : {}),
+      destroy: () => net.destroy(),
+    };
   } catch (err) {
     await net.destroy();
     throw err;
@@ -180,16 +198,22 @@ export async function clusterMembers(n: HostNode): Promise<string[]> {
     .sort();
 }
 
-/** The operator's files for one node: a cfg naming it and the cookie in a home of its own (the node user's, 0400). */
-export function operatorTarget(node: string, cookie: string, erlOptions: string | undefined): OperatorTarget {
+/**
+ * The operator's files for one node: a cfg naming it and the cookie in a home of its own (the node
+ * user's, 0400); or, with `sharedCookieFile`, a cfg whose COOKIE_FILE is that one file, which all
+ * the operator's cfgs share (as docs/cluster.md sets the operator up).
+ */
+export function operatorTarget(node: string, cookie: string, erlOptions: string | undefined, sharedCookieFile?: string): OperatorTarget {
   const d = nodeDirs('ejctl-optarget-');
   writeInetrc(d.dir);
-  const cookieFile = join(d.home, '.erlang.cookie');
-  writeFileMode(cookieFile, cookie, 0o400);
-  chownToNodeUser(cookieFile);
+  if (sharedCookieFile === undefined) {
+    const cookieFile = join(d.home, '.erlang.cookie');
+    writeFileMode(cookieFile, cookie, 0o400);
+    chownToNodeUser(cookieFile);
+  }
   const cfgPath = join(d.dir, 'ejabberdctl.cfg');
   const tlsLine = erlOptions === undefined ? [] : [`ERL_OPTIONS="${erlOptions}"`];
-  writeFileMode(cfgPath, `${[`ERLANG_NODE=${node}`, ...locationLines(d), ...tlsLine].join('\n')}\n`, 0o644);
+  writeFileMode(cfgPath, `${[`ERLANG_NODE=${node}`, ...locationLines(d, sharedCookieFile), ...tlsLine].join('\n')}\n`, 0o644);
   return { node, cfgPath, ...d };
 }
 

@@ -224,3 +224,24 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * SIGKILLs the Erlang VM of `node` running in `host` (found by its network namespace, so a node
+ * of the same name in another test run's network is never touched), and waits until it is gone.
+ */
+export async function killNode(host: NsHost, node: string): Promise<void> {
+  const netns = readlinkOr(`/proc/${host.holderPid}/ns/net`);
+  const pids = readdirSync('/proc').filter((e) => {
+    if (!/^\d+$/.test(e) || readlinkOr(`/proc/${e}/ns/net`) !== netns) return false;
+    const argv = readArgv(Number(e));
+    return (argv[0] ?? '').endsWith('beam.smp') && argv.includes(node);
+  });
+  if (pids.length !== 1) throw new Error(`expected one VM of ${node} in ${host.name}, found ${pids.length}`);
+  const pid = Number(pids[0]);
+  process.kill(pid, 'SIGKILL');
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`${node}'s VM (pid ${pid}) did not die`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

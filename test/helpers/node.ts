@@ -9,6 +9,7 @@ import { mkdirSync, openSync, closeSync, writeSync, readdirSync, readFileSync } 
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { httpApiListener, httpApiYml } from './httpApi.js';
 import { chownToNodeUser, cleanupTempDirs, ejctl, epmdPort, nodeUser, tempDir, type CliResult } from './env.js';
 
 export interface TestNode {
@@ -25,6 +26,8 @@ export interface TestNode {
   cfgPath: string;
   ymlPath: string;
   c2sPort: number | undefined;
+  /** The loopback port of ejabberd's HTTP API (`/api`), when asked for with `httpApi`. */
+  apiPort: number | undefined;
   /** Runs ejctl against this node (`-c` its cfg prepended). */
   ctl: (args: string[], opts?: { env?: Record<string, string | undefined>; input?: string }) => Promise<CliResult>;
   stop: () => Promise<void>;
@@ -35,6 +38,8 @@ export interface NodeOptions {
   cfgExtra?: string;
   /** Open a c2s listener on a free loopback port. */
   c2s?: boolean;
+  /** ejabberd's HTTP API (mod_http_api) on a free loopback port, open to loopback, with MUC and vCard (test/helpers/httpApi.ts). */
+  httpApi?: boolean;
   /** Extra environment for the node's VM (e.g. ERL_EPMD_ADDRESS). */
   env?: Record<string, string>;
   /** Extra erl arguments (e.g. -kernel inet_dist_listen_min ...). */
@@ -77,12 +82,14 @@ export function writeFileMode(path: string, text: string, mode: number): void {
   }
 }
 
-export function ejabberdYml(c2sPort: number | undefined): string {
-  const listen =
-    c2sPort === undefined
-      ? 'listen: []'
-      : `listen:\n  -\n    port: ${c2sPort}\n    ip: "127.0.0.1"\n    module: ejabberd_c2s\n    starttls: false\n`;
-  return `hosts:\n  - localhost\nloglevel: warning\n${listen}\nacl:\n  admin:\n    user: admin@localhost\naccess_rules:\n  local:\n    allow: all\n  c2s:\n    allow: all\nauth_method: internal\nauth_password_format: plain\nmodules:\n  mod_adhoc: {}\n  mod_admin_extra: {}\n  mod_disco: {}\n  mod_roster: {}\n`;
+export function ejabberdYml(c2sPort: number | undefined, apiPort?: number): string {
+  const listeners = [
+    c2sPort === undefined ? '' : `  -\n    port: ${c2sPort}\n    ip: "127.0.0.1"\n    module: ejabberd_c2s\n    starttls: false\n`,
+    apiPort === undefined ? '' : httpApiListener(apiPort),
+  ].join('');
+  const listen = listeners === '' ? 'listen: []' : `listen:\n${listeners}`;
+  const api = apiPort === undefined ? { yml: '', modules: '' } : httpApiYml();
+  return `hosts:\n  - localhost\nloglevel: warning\n${listen}\nacl:\n  admin:\n    user: admin@localhost\naccess_rules:\n  local:\n    allow: all\n  c2s:\n    allow: all\n${api.yml}auth_method: internal\nauth_password_format: plain\nmodules:\n  mod_adhoc: {}\n  mod_admin_extra: {}\n  mod_disco: {}\n  mod_roster: {}\n${api.modules}`;
 }
 
 export async function createTestNodeFiles(opts: NodeOptions = {}): Promise<Omit<TestNode, 'stop'>> {
@@ -101,8 +108,9 @@ export async function createTestNodeFiles(opts: NodeOptions = {}): Promise<Omit<
   writeFileMode(cookieFile, cookie, 0o400);
   chownToNodeUser(cookieFile);
   const c2sPort = opts.c2s ? await freePort() : undefined;
+  const apiPort = opts.httpApi ? await freePort() : undefined;
   const ymlPath = join(dir, 'ejabberd.yml');
-  writeFileMode(ymlPath, ejabberdYml(c2sPort), 0o600);
+  writeFileMode(ymlPath, ejabberdYml(c2sPort, apiPort), 0o600);
   chownToNodeUser(ymlPath);
   // As Debian ships it: ejabberdctl exports ERL_INETRC=CONFIG_DIR/inetrc.
   writeFileMode(
@@ -126,7 +134,7 @@ export async function createTestNodeFiles(opts: NodeOptions = {}): Promise<Omit<
   writeFileMode(cfgPath, cfg, 0o644);
   const ctl = (args: string[], o: { env?: Record<string, string | undefined>; input?: string } = {}) => ejctl(['-c', cfgPath, ...args], o);
   if (opts.tls) await setUpTls(dir, ctl);
-  return { name, node, dir, home, spool, logs, cookieFile, cookie, cfgPath, ymlPath, c2sPort, ctl };
+  return { name, node, dir, home, spool, logs, cookieFile, cookie, cfgPath, ymlPath, c2sPort, apiPort, ctl };
 }
 
 /**

@@ -31,6 +31,7 @@ import { distPort, reach } from '../helpers/probe.js';
 import { startCapture } from '../helpers/capture.js';
 
 const haveTools = ['/usr/sbin/ip', '/usr/bin/nsenter', '/usr/bin/unshare', '/usr/sbin/nft'].every((f) => existsSync(f));
+const haveIptables = ['/usr/sbin/iptables-nft', '/usr/sbin/iptables-legacy'].every((f) => existsSync(f));
 
 let cluster: HostCluster | undefined;
 const c = (): HostCluster => {
@@ -38,6 +39,10 @@ const c = (): HostCluster => {
   return cluster;
 };
 const first = (): HostNode => c().nodes[0] ?? (undefined as never);
+const auditIds = async (n: HostNode): Promise<string[]> => {
+  const r = await n.ctl(['audit', '--json', '--fail-on', 'high']);
+  return (JSON.parse(r.stdout) as { findings: { id: string }[] }).findings.map((f) => f.id).filter((id) => id.startsWith('firewall-'));
+};
 
 describe.skipIf(!isRoot || !haveTools)('a three-host cluster, operated from a fourth host', () => {
   beforeAll(async () => {
@@ -82,10 +87,6 @@ describe.skipIf(!isRoot || !haveTools)('a three-host cluster, operated from a fo
 
   describe('the firewall setup applies', () => {
     const nft = { dir: '', conf: '' };
-    const auditIds = async (n: HostNode): Promise<string[]> => {
-      const r = await n.ctl(['audit', '--json', '--fail-on', 'high']);
-      return (JSON.parse(r.stdout) as { findings: { id: string }[] }).findings.map((f) => f.id).filter((id) => id.startsWith('firewall-'));
-    };
     const applyOn = async (n: HostNode) => {
       const peers = [
         ...c()
@@ -190,6 +191,52 @@ describe.skipIf(!isRoot || !haveTools)('a three-host cluster, operated from a fo
       expect(await auditIds(first())).toEqual(['firewall-dist-open', 'firewall-epmd-open']);
     });
   });
+  describe('the audit and iptables', () => {
+    const iptables = (n: HostNode, tool: string, args: string[]) => n.host.exec(`/usr/sbin/${tool}`, args);
+    const skippedFirewall = async (n: HostNode): Promise<string[]> => {
+      const r = await n.ctl(['audit', '--json', '--fail-on', 'high']);
+      return (JSON.parse(r.stdout) as { skipped: { check: string; reason: string }[] }).skipped
+        .filter((x) => x.check === 'firewall')
+        .map((x) => x.reason);
+    };
+
+    it.skipIf(!haveIptables)('reads rules iptables-nft made (they are nftables rules): EPMD dropped, the window still open', async () => {
+      const h1 = first();
+      // Loopback first: the audit asks the host's own EPMD for the node's port, over lo.
+      const rules = [
+        ['INPUT', '-i', 'lo', '-j', 'ACCEPT'],
+        ['INPUT', '-p', 'tcp', '--dport', '4369', '-j', 'DROP'],
+      ];
+      for (const rule of rules) expect((await iptables(h1, 'iptables-nft', ['-A', ...rule])).exitCode).toBe(0);
+      try {
+        expect(await reach(c().outsider, h1.host.address, 4369)).toBe('filtered');
+        expect(await auditIds(h1)).toEqual(['firewall-dist-open']);
+      } finally {
+        for (const rule of rules) expect((await iptables(h1, 'iptables-nft', ['-D', ...rule])).exitCode).toBe(0);
+      }
+    });
+
+    it.skipIf(!haveIptables)(
+      'with iptables-legacy tables loaded: "firewall not checked", never a verdict from nftables alone',
+      async () => {
+        const h1 = first();
+        // A legacy rule nft cannot see; without the check the audit would call EPMD open.
+        const rule = ['INPUT', '-p', 'tcp', '--dport', '4369', '-j', 'DROP'];
+        expect((await iptables(h1, 'iptables-legacy', ['-A', ...rule])).exitCode).toBe(0);
+        try {
+          expect(await reach(c().outsider, h1.host.address, 4369)).toBe('filtered');
+          expect(await auditIds(h1)).toEqual([]);
+          expect(await skippedFirewall(h1)).toEqual([
+            'iptables-legacy tables are loaded (iptables filter); ejctl reads only the nftables ruleset, so the firewall was not checked',
+          ]);
+        } finally {
+          expect((await iptables(h1, 'iptables-legacy', ['-D', ...rule])).exitCode).toBe(0);
+        }
+        expect(await reach(c().outsider, h1.host.address, 4369)).toBe('open');
+      },
+    );
+  });
+
   describe('on the wire, with plain-TCP distribution', () => {
     it('a capture shows the password argument, the new cookie and the shared_key (so the TLS test can fail)', async () => {
       const seed = c().targets[0];

@@ -3,7 +3,9 @@
  * `restart` keeps the VM, so the audit still finds the old distribution port), and after the
  * cookie file was replaced under the running node (`stop` gets exit 3).
  */
-import { renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseServiceUnit } from '../../src/system/serviceUnit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chownToNodeUser, cleanupTempDirs } from '../helpers/env.js';
 import { beamPids, createTestNodeFiles, freePort, stopTestNode, writeFileMode, type TestNode } from '../helpers/node.js';
@@ -91,5 +93,41 @@ describe('restart-vm', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe(`ejctl: ${n.node} is not running: starting it\n`);
     expect(beamPids(n.node)).not.toEqual(pids);
+  });
+
+  // The systemd hierarchy of this machine (hybrid v1 here; v2 elsewhere): a real cgroup named as
+  // systemd names a service, with the node's beam moved into it, is what systemctl start leaves.
+  const hierarchy = ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified', '/sys/fs/cgroup'].find((d) => existsSync(join(d, 'cgroup.procs')));
+  it.runIf(hierarchy !== undefined && process.getuid?.() === 0)(
+    'a node in a systemd service is refused with the systemctl command, and keeps running',
+    async () => {
+      const slice = join(hierarchy!, `ejctl-test-${process.pid}.slice`);
+      const unit = `ejctl-test-${process.pid}.service`;
+      const [pid] = beamPids(n.node);
+      mkdirSync(join(slice, unit), { recursive: true });
+      try {
+        writeFileSync(join(slice, unit, 'cgroup.procs'), String(pid));
+        const r = await n.ctl(['restart-vm']);
+        expect(r.exitCode).toBe(1);
+        expect(r.stderr).toContain(`${n.node} runs in the systemd service ${unit}: restart-vm would start the new VM outside it`);
+        expect(r.stderr).toContain(`systemctl restart ${unit}`);
+        expect((await n.ctl(['--dry-run', 'restart-vm'])).exitCode).toBe(1);
+        expect(beamPids(n.node)).toEqual([pid]);
+      } finally {
+        writeFileSync(join(hierarchy!, 'cgroup.procs'), String(pid));
+        rmdirSync(join(slice, unit));
+        rmdirSync(slice);
+      }
+      expect((await n.ctl(['status'])).exitCode).toBe(0);
+    },
+  );
+});
+
+describe('the service unit of a process, from its cgroup', () => {
+  it('reads cgroup v2 and the name=systemd line of a hybrid setup; a login scope has none', () => {
+    expect(parseServiceUnit('0::/system.slice/ejabberd.service\n')).toBe('ejabberd.service');
+    expect(parseServiceUnit('4:memory:/x\n1:name=systemd:/system.slice/ejabberd@a.service\n0::/\n')).toBe('ejabberd@a.service');
+    expect(parseServiceUnit('0::/user.slice/user-0.slice/session-3.scope\n')).toBeUndefined();
+    expect(parseServiceUnit('')).toBeUndefined();
   });
 });

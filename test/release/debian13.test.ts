@@ -5,84 +5,11 @@
  * ejabberdctl on the same node, the lifecycle, the cookie commands, audit and setup on the
  * packaged layout.
  */
-import { randomBytes } from 'node:crypto';
-import { chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, type CliResult } from '../helpers/env.js';
-import { BUILD_TIMEOUT_MS, openDebian13, writeInRoot, type ReleaseRoot } from '../helpers/debian13.js';
-import { ejabberdYml, uniqueName } from '../helpers/node.js';
-
-interface RootNode {
-  node: string;
-  dir: string;
-  cfg: string;
-  home: string;
-  spool: string;
-  logs: string;
-  ctl: (args: string[], opts?: { input?: string }) => Promise<CliResult>;
-  ejabberdctl: (args: string[]) => Promise<CliResult>;
-}
-
-/** A node's files inside the root, owned by the root's ejabberd user; started by `ejctl start`. */
-function rootNode(r: ReleaseRoot): RootNode {
-  const name = uniqueName('ejd13');
-  const node = `${name}@localhost`;
-  const dir = `/srv/ejctl/${name}`;
-  const [home, spool, logs] = ['home', 'spool', 'logs'].map((d) => `${dir}/${d}`) as [string, string, string];
-  mkdirSync(join(r.dir, dir), { recursive: true, mode: 0o755 });
-  for (const d of [home, spool, logs]) {
-    mkdirSync(join(r.dir, d), { mode: 0o700 });
-    chownSync(join(r.dir, d), r.user.uid, r.user.gid);
-  }
-  writeInRoot(r, `${home}/.erlang.cookie`, randomBytes(32).toString('hex'), 0o400, r.user);
-  writeInRoot(r, `${dir}/ejabberd.yml`, ejabberdYml(undefined), 0o600, r.user);
-  // As Debian ships it: ejabberdctl exports ERL_INETRC=CONFIG_DIR/inetrc (README: differences).
-  writeInRoot(r, `${dir}/inetrc`, '{lookup,["file","native"]}.\n{hosts_file, "/etc/hosts"}.\n', 0o644);
-  const cfg = `${dir}/ejabberdctl.cfg`;
-  writeInRoot(
-    r,
-    cfg,
-    [
-      `ERLANG_NODE=${node}`,
-      `CONFIG_DIR=${dir}`,
-      `SPOOL_DIR=${spool}`,
-      `LOGS_DIR=${logs}`,
-      `EJABBERD_CONFIG_PATH=${dir}/ejabberd.yml`,
-      `COOKIE_FILE=${home}/.erlang.cookie`,
-      'INSTALLUSER=ejabberd',
-      '',
-    ].join('\n'),
-    0o644,
-  );
-  return {
-    node,
-    dir,
-    cfg,
-    home,
-    spool,
-    logs,
-    ctl: (args, opts) => r.ejctl(['-c', cfg, ...args], opts),
-    // Debian 13's ejabberdctl, as the ejabberd user (run as root it would su), with the node's cfg.
-    ejabberdctl: (args) =>
-      r.run(
-        ['/usr/sbin/ejabberdctl', '--config-dir', dir, '--ctl-config', cfg, '--node', node, '--spool', spool, '--logs', logs, ...args],
-        {
-          asEjabberd: true,
-          env: { HOME: home },
-          cwd: spool,
-        },
-      ),
-  };
-}
-
-/** The node's own logs, for a failure message. */
-function logsOf(r: ReleaseRoot, n: RootNode): string {
-  const dir = join(r.dir, n.logs);
-  return readdirSync(dir)
-    .map((f) => `--- ${f}\n${readFileSync(join(dir, f), 'utf8').slice(-3000)}`)
-    .join('\n');
-}
+import { isRoot } from '../helpers/env.js';
+import { BUILD_TIMEOUT_MS, logsOf, openDebian13, rootNode, type ReleaseRoot, type RootNode } from '../helpers/debian13.js';
 
 describe.skipIf(!isRoot)('Debian 13: ejabberd 24.12 on OTP 27', () => {
   let r: ReleaseRoot;

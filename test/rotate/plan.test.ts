@@ -27,6 +27,7 @@ describe('rotation steps', () => {
   it('stages everything first, then pins each pair once, then switches, then shared_key', () => {
     const ids = buildSteps({ nodes: ['a@h', 'b@h', 'c@h'], skipped: ['d@h'], localFile: '/etc/ejctl/cookie' }).map(stepId);
     expect(ids).toEqual([
+      'local-stage /etc/ejctl/cookie',
       'backup a@h',
       'stage a@h',
       'backup b@h',
@@ -66,6 +67,11 @@ describe('the plain-TCP warning', () => {
   it('names the hosts when plain TCP crosses hosts', () =>
     expect(plainTcpHosts(d(['a@h1', 'b@h2'], 'inet_tcp'), 'h1')).toEqual(['h1', 'h2']));
   it('is silent with TLS distribution', () => expect(plainTcpHosts(d(['a@h1', 'b@h2'], 'inet_tls'), 'h1')).toEqual([]));
+  it('still warns when one member of a TLS cluster uses plain TCP', () => {
+    const mixed = d(['a@h1', 'b@h2', 'c@h3'], 'inet_tls');
+    mixed.info.set('c@h3', info({ proto: 'inet_tcp' }));
+    expect(plainTcpHosts(mixed, 'op')).toEqual(['op', 'h1', 'h2', 'h3']);
+  });
 });
 
 describe('verification evidence', () => {

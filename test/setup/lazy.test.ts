@@ -76,6 +76,14 @@ describe('what a command runs', () => {
     expect(scripts.filter(inquirer)).toEqual([]);
     expect(scripts.filter(nodePty)).toEqual([]);
     expect(ran).not.toContain('src/run/pty.ts');
+    expect([...ran].filter((m) => m.startsWith('src/json/'))).toEqual([]);
+  });
+
+  it('ejctl --json status runs the JSON code (the check above can see it)', async () => {
+    const node = await createTestNodeFiles();
+    const { ran, exitCode } = await whatRuns(['-c', node.cfgPath, '--json', 'status']);
+    expect(exitCode).toBe(3);
+    expect(ran).toContain('src/json/forward.ts');
   });
 
   it('ejctl setup with every answer given runs the wizard but does not load Inquirer', async () => {

@@ -68,7 +68,17 @@ describe.skipIf(!isRoot)('setup prompts', () => {
   it('a weak cookie pasted to join a cluster is refused unless confirmed; Enter (no) asks for another', async () => {
     const inst = await createDebianInstall();
     const strong = 'Hq4Wx9Zr2Lm7Kp3Vb8Nc5Td1Fg6Js0Ya2Ue4Io8Pw';
-    const args = ['--cluster', '--interface', ADDRESS, '--firewall-window', '4400-4409', '--peers', '192.0.2.10', '--fix-permissions'];
+    const args = [
+      '--cluster',
+      '--interface',
+      ADDRESS,
+      '--firewall-window',
+      '4400-4409',
+      '--peers',
+      '192.0.2.10',
+      '--fix-permissions',
+      '--no-tls',
+    ];
     const t = openTerminal(['setup', '--config-dir', inst.dir, '--systemd-dir', inst.systemdDir, '--node', inst.node, ...args]);
     await t.waitFor('❯ Start a new cluster');
     await t.press(KEY.down);
@@ -84,6 +94,9 @@ describe.skipIf(!isRoot)('setup prompts', () => {
     await t.press(KEY.enter); // the default: no
     await t.waitFor("Paste the cluster's cookie");
     await t.type(strong);
+    await t.press(KEY.enter);
+    await t.waitFor('Load the firewall now');
+    await t.type('n');
     await t.press(KEY.enter);
 
     await t.waitFor('Apply these changes? (Y/n)');

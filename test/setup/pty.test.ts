@@ -123,6 +123,13 @@ describe.skipIf(!isRoot)('ejctl setup in a terminal', () => {
 
     await t.waitFor('Fix these permission problems');
     await t.press(KEY.enter);
+    // Plain TCP and no firewall here (test/setup/ptyTls.test.ts answers yes).
+    await t.waitFor('Use TLS distribution between the cluster members');
+    await t.type('n');
+    await t.press(KEY.enter);
+    await t.waitFor('Load the firewall now');
+    await t.type('n');
+    await t.press(KEY.enter);
     const plan = await t.waitFor('Apply these changes?');
     expect(plan).toContain(`INET_DIST_INTERFACE  (not set) -> ${first?.address}  (appended)`);
     expect(plan).toContain('FIREWALL_WINDOW      (not set) -> 4400-4409  (appended)');

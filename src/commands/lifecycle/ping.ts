@@ -1,7 +1,7 @@
 /** `ping [NODE]`: pong or pang, from a control node that gets the cookie on stdin. */
 import type { Ctx } from '../../context.js';
 import type { GlobalOptions } from '../../argv.js';
-import { settingsFor } from '../../cli.js';
+import { settingsFor } from '../../config/settingsFor.js';
 import { parseNodeName } from '../../config/validate.js';
 import { readCookie } from '../../cookie/read.js';
 import { buildControlLaunch } from '../../erl/controlLaunch.js';

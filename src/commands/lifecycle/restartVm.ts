@@ -11,11 +11,13 @@
 import { Writable } from 'node:stream';
 import type { Ctx } from '../../context.js';
 import type { GlobalOptions } from '../../argv.js';
-import { settingsFor } from '../../cli.js';
+import { settingsFor } from '../../config/settingsFor.js';
 import type { Settings } from '../../config/settings.js';
 import { listCookieBackups } from '../../cookie/backups.js';
 import { probeNodeCookie } from '../../cookie/live.js';
 import { readCookie } from '../../cookie/read.js';
+import { findBeams } from '../../system/procs.js';
+import { serviceUnitOf } from '../../system/serviceUnit.js';
 import { EjctlError, Exit } from '../../errors.js';
 import { forwardCommand } from '../forward.js';
 import { parseLifecycleOptions } from './options.js';
@@ -33,6 +35,7 @@ export async function restartVm(ctx: Ctx, opts: GlobalOptions): Promise<number> 
   });
   if (o.done !== undefined) return o.done;
   const s = settingsFor(ctx, opts);
+  refuseServiceNode(s);
   if (opts.dryRun) return dryRun(ctx, s, o);
   if (await isDown(s, ctx.env)) {
     ctx.stderr.write(`ejctl: ${s.node} is not running: starting it\n`);
@@ -46,6 +49,23 @@ export async function restartVm(ctx: Ctx, opts: GlobalOptions): Promise<number> 
   const up = await waitStarted(ctx, s, o.timeout, false);
   if (up === Exit.ok) ctx.stdout.write(`${s.node} runs in a new VM, with the current ${s.ctlConfigPath} and cookie\n`);
   return up;
+}
+
+/**
+ * A node that systemd runs is restarted by systemd: stopping it here would leave its unit
+ * "inactive" while the new VM runs outside it, in ejctl's own session, where `systemctl stop`
+ * and the unit's restart policy never reach it.
+ */
+function refuseServiceNode(s: Settings): void {
+  const unit = findBeams(s.node)
+    .map((b) => serviceUnitOf(b.pid))
+    .find((u) => u !== undefined);
+  if (unit === undefined) return;
+  throw new EjctlError(
+    `${s.node} runs in the systemd service ${unit}: restart-vm would start the new VM outside it, where systemd no longer manages it; nothing was stopped`,
+    Exit.error,
+    { hint: `Restart it with systemd, which starts a new VM with the current cfg and cookie: systemctl restart ${unit}` },
+  );
 }
 
 async function dryRun(ctx: Ctx, s: Settings, o: { timeout: number; allowRoot: boolean }): Promise<number> {

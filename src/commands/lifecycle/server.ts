@@ -4,7 +4,7 @@
  */
 import type { Ctx } from '../../context.js';
 import type { GlobalOptions } from '../../argv.js';
-import { settingsFor } from '../../cli.js';
+import { settingsFor } from '../../config/settingsFor.js';
 import type { Settings } from '../../config/settings.js';
 import { buildServerLaunch, type ServerMode } from '../../erl/serverLaunch.js';
 import { describePlan } from '../../run/plan.js';

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import type { Ctx } from '../../context.js';
 import type { GlobalOptions } from '../../argv.js';
-import { settingsFor } from '../../cli.js';
+import { settingsFor } from '../../config/settingsFor.js';
 import type { Settings } from '../../config/settings.js';
 import { ERL_LIBS, IEX } from '../../erl/erlArgs.js';
 import { controlWarnings } from '../../erl/controlLaunch.js';

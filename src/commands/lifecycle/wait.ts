@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../../context.js';
 import type { GlobalOptions } from '../../argv.js';
-import { settingsFor } from '../../cli.js';
+import { settingsFor } from '../../config/settingsFor.js';
 import type { Settings } from '../../config/settings.js';
 import { readCookie } from '../../cookie/read.js';
 import { buildControlLaunch } from '../../erl/controlLaunch.js';
