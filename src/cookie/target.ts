@@ -4,7 +4,8 @@
  */
 import { formatMode } from '../system/files.js';
 import { isProcessAlive } from '../system/procs.js';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { readOpenFile } from '../system/readBounded.js';
 import { basename, dirname, join } from 'node:path';
 import { cookieError } from '../errors.js';
 
@@ -108,10 +109,7 @@ export function readOldCookie(target: string, expected: ExistingCookie): Buffer 
       throw cookieError(`${target} changed while ejctl was replacing it; nothing was changed`, 'Run the command again.');
     }
     if (st.size > MAX_BACKUP_BYTES) throw cookieError(`${target} holds ${st.size} bytes: not a cookie; refusing to replace it`);
-    const buf = Buffer.alloc(st.size);
-    let done = 0;
-    for (let n = 1; n > 0 && done < buf.length; done += n) n = readSync(fd, buf, done, buf.length - done, done);
-    return buf.subarray(0, done);
+    return readOpenFile(fd, st.size);
   } finally {
     closeSync(fd);
   }

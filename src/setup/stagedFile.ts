@@ -4,7 +4,8 @@
  * final mode from the first byte, its final owner, fsynced) and a backup of the current file
  * (same owner and mode); `commit` renames the temp over the target; `discard` removes both.
  */
-import { closeSync, constants, fchownSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchownSync, fstatSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { readOpenFile } from '../system/readBounded.js';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import { configError } from '../errors.js';
@@ -91,10 +92,7 @@ function readUnchanged(target: string, from: FileState): Buffer {
     if (!same)
       throw configError(`${target} changed while setup ran; it was left as it was`, 'Check what it is, then run ejctl setup again.');
     if (st.size > MAX_BACKUP_BYTES) throw configError(`${target} holds ${st.size} bytes: too big for a cfg; it was left as it was`);
-    const buf = Buffer.alloc(st.size);
-    let done = 0;
-    for (let n = 1; n > 0 && done < buf.length; done += n) n = readSync(fd, buf, done, buf.length - done, done);
-    return buf.subarray(0, done);
+    return readOpenFile(fd, st.size);
   } finally {
     closeSync(fd);
   }

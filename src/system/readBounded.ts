@@ -129,6 +129,14 @@ function openForRead(path: string, spec: ReadSpec): number {
 }
 
 /** Reads until end of file; more than the limit (a file growing, or /proc sizes of 0) is an error. */
+/** `size` bytes from the start of an open file whose size the caller checked (stops early at its end). */
+export function readOpenFile(fd: number, size: number): Buffer {
+  const buf = Buffer.alloc(size);
+  let done = 0;
+  for (let n = 1; n > 0 && done < buf.length; done += n) n = readSync(fd, buf, done, buf.length - done, done);
+  return buf.subarray(0, done);
+}
+
 function readUpTo(fd: number, path: string, spec: ReadSpec): Buffer {
   const buf = Buffer.allocUnsafe(Math.min(spec.limit + 1, 64 * KiB));
   const parts: Buffer[] = [];
