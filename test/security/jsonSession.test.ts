@@ -5,10 +5,9 @@
  * script run as the node user) stands in for JSON_SCRIPT here.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { cleanupTempDirs, isRoot, nodeUser, tempDir } from '../helpers/env.js';
+import { cleanupTempDirs } from '../helpers/env.js';
+import { scriptAsNodeUser } from './helpers.js';
 import { converse } from '../../src/json/remoteErl.js';
 import { Unreachable } from '../../src/json/remote.js';
 import { encodeTerm } from '../../src/native/encode.js';
@@ -17,36 +16,19 @@ import type { LaunchPlan } from '../../src/run/plan.js';
 
 afterAll(() => cleanupTempDirs());
 
-const user = nodeUser();
 const READY = encodeTerm(atom('ready')).toString('base64');
 const limits = { readyMs: 1500, graceMs: 1000, lineBytes: 1 << 20 };
 
 /** A "control node": reads the hello line, says ready unless told not to, then answers each request as `onRequest` says. */
 function hostile(onRequest: string, ready = true): LaunchPlan {
-  const dir = tempDir();
-  const script = join(dir, 'node.js');
-  writeFileSync(
-    script,
-    [
-      "process.on('SIGTERM', () => {});",
-      "const rl = require('node:readline').createInterface({ input: process.stdin });",
-      'let n = 0;',
-      `rl.on('line', () => { if (++n === 1) { if (${ready}) process.stdout.write('${READY}\\n'); return; } ${onRequest} });`,
-      // Never ends by itself, even when its input does.
-      'setInterval(() => {}, 1000);',
-    ].join('\n'),
-    { mode: 0o644 },
-  );
-  return {
-    file: process.execPath,
-    args: [script],
-    env: {},
-    cwd: dir,
-    ...(isRoot && user ? { user: { name: user.name, uid: user.uid, gid: user.gid } } : {}),
-    stdin: { kind: 'ignore' },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  };
+  return scriptAsNodeUser([
+    "process.on('SIGTERM', () => {});",
+    "const rl = require('node:readline').createInterface({ input: process.stdin });",
+    'let n = 0;',
+    `rl.on('line', () => { if (++n === 1) { if (${ready}) process.stdout.write('${READY}\\n'); return; } ${onRequest} });`,
+    // Never ends by itself, even when its input does.
+    'setInterval(() => {}, 1000);',
+  ]);
 }
 
 const open = (plan: LaunchPlan, timeout = 500) => converse(plan, 'hello\n', new PassThrough(), timeout, limits);

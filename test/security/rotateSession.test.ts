@@ -5,42 +5,23 @@
  * as the node user) for the session script and check that ejctl ends the conversation.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { cleanupTempDirs, isRoot, nodeUser, tempDir } from '../helpers/env.js';
+import { cleanupTempDirs } from '../helpers/env.js';
+import { scriptAsNodeUser } from './helpers.js';
 import { openSession } from '../../src/rotate/session.js';
 import type { LaunchPlan } from '../../src/run/plan.js';
 
 afterAll(() => cleanupTempDirs());
 
-const user = nodeUser();
-
 /** A "control node": says ready, accepts the cookies line, then behaves as `rest` says. */
 function hostile(rest: string): LaunchPlan {
-  const dir = tempDir();
-  const script = join(dir, 'node.js');
-  writeFileSync(
-    script,
-    [
-      "const rl = require('node:readline').createInterface({ input: process.stdin });",
-      "process.stdout.write('ready\\n');",
-      'let n = 0;',
-      "rl.on('line', (l) => { const id = l.split(' ')[0]; if (++n === 1) return process.stdout.write(id + ' {\"ok\":true}\\n');",
-      rest,
-      '});',
-    ].join('\n'),
-    { mode: 0o644 },
-  );
-  return {
-    file: process.execPath,
-    args: [script],
-    env: {},
-    cwd: dir,
-    ...(isRoot && user ? { user: { name: user.name, uid: user.uid, gid: user.gid } } : {}),
-    stdin: { kind: 'ignore' },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  };
+  return scriptAsNodeUser([
+    "const rl = require('node:readline').createInterface({ input: process.stdin });",
+    "process.stdout.write('ready\\n');",
+    'let n = 0;',
+    "rl.on('line', (l) => { const id = l.split(' ')[0]; if (++n === 1) return process.stdout.write(id + ' {\"ok\":true}\\n');",
+    rest,
+    '});',
+  ]);
 }
 
 describe('a hostile rotation control node', () => {
