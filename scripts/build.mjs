@@ -40,7 +40,7 @@ const results = await buildSplit(
     packages: 'external',
     outfile,
     sourcemap: 'external',
-    define: { 'import.meta.url': 'importMetaUrl' },
+    define: { 'import.meta.url': 'importMetaUrl.href' },
     inject: [resolve(root, 'scripts/build/importMetaUrl.js')],
     metafile: true,
     logLevel: 'warning',
