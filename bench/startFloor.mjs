@@ -1,13 +1,14 @@
 // The floor under `ejctl status`: how much of its time over `node -e 0` is the node's own (EPMD,
 // handshake, the call and its round trips), measured with bench/startFloor.ts, which does only
-// that with hard-coded values and ejctl's protocol code (bundled here, no code cache).
+// that with hard-coded values and ejctl's protocol code (bundled here), run twice: with a V8 code
+// cache loaded as bin/ejctl.js loads one (what ejctl's approach costs at the least), and without.
 // Usage: node bench/startFloor.mjs [RUNS] [REPEAT]   (as root; run `npm run build` first)
 //   Alternates `node -e 0`, the floor script and native `ejctl status` RUNS times on a sandbox
 //   node of its own (BENCH_DIR, BENCH_NODE, BENCH_C2S_PORT, BENCH_WINDOW as in start.mjs), then
 //   times REPEAT lookups + handshakes + calls inside one warm process (the node's time alone).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cleanEnv, envSandbox, median, ROOT } from './lib.mjs';
@@ -28,10 +29,31 @@ await build({
   outfile: floor,
   logLevel: 'warning',
 });
+appendFileSync(floor, `//# ejctl-build ${'0'.repeat(32)}\n`);
+const cache = spawnSync(process.execPath, [join(ROOT, 'scripts/build/codeCache.cjs'), floor, `${floor}.cache`], { stdio: 'inherit' });
+if (cache.status !== 0) throw new Error('making the code cache failed');
+// bin/ejctl.js's way to run a bundle with its cache, without its checks (this cache was just made).
+const launcher = join(dir, 'launch.cjs');
+writeFileSync(
+  launcher,
+  `const { readFileSync } = require('node:fs');
+const { Script } = require('node:vm');
+process.argv.splice(1, 1); // the bundle reads its arguments from argv[2]
+const file = process.argv[1];
+const source = readFileSync(file);
+const stored = readFileSync(file + '.cache');
+const head = 'ejctl-code-cache-1'.length + 32;
+const wrapped = '(function (exports, require, module, __filename, __dirname) { ' + source.toString('utf8') + '\\n});';
+const script = new Script(wrapped, { filename: file, cachedData: stored.subarray(head, head + (stored.length - head) / 2) });
+if (script.cachedDataRejected) throw new Error('cache rejected');
+script.runInThisContext()({}, require, { exports: {} }, file, __dirname);
+`,
+);
 const cookieFile = `${bench.dir}/home/.erlang.cookie`;
 const commands = {
   'node -e 0': [process.execPath, '-e', '0'],
-  'floor (lookup, handshake, call)': [process.execPath, floor, bench.node, cookieFile],
+  'floor, code cache': [process.execPath, launcher, floor, bench.node, cookieFile],
+  'floor, no code cache': [process.execPath, floor, bench.node, cookieFile],
   'ejctl status (native)': bench.ejctlCmd('--transport', 'native', 'status'),
 };
 
