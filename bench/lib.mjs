@@ -40,6 +40,15 @@ export function benchSandbox({ dir = SANDBOX, node = 'ejctl-bench@localhost', c2
   };
 }
 
+/** benchSandbox with `defaults` unless BENCH_DIR, BENCH_NODE, BENCH_C2S_PORT, BENCH_WINDOW say otherwise. */
+export function envSandbox(defaults) {
+  const e = process.env;
+  return benchSandbox({
+    dir: e.BENCH_DIR ?? defaults.dir, node: e.BENCH_NODE ?? defaults.node,
+    c2sPort: e.BENCH_C2S_PORT ?? defaults.c2sPort, window: e.BENCH_WINDOW ?? defaults.window,
+  });
+}
+
 const standard = benchSandbox();
 export const sandbox = standard.sandbox;
 export const ejctlCmd = standard.ejctlCmd;

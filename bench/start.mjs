@@ -4,6 +4,7 @@
 // Usage: node bench/start.mjs [RUNS] [PROBE_RUNS]   (as root; run `npm run build` first)
 //   BASELINE=/path/to/other/bin/ejctl.js adds the same status runs with another build, alternated.
 //   BENCH_OUT=FILE also writes the results as JSON.
+//   BENCH_DIR, BENCH_NODE, BENCH_C2S_PORT, BENCH_WINDOW: another sandbox (dir, node name, ports).
 // Node runs with NODE_EXTRA_CA_CERTS unset (see lib.mjs); no wrapper process (GNU time would add
 // its own start to every sample).
 import { spawnSync } from 'node:child_process';
@@ -11,11 +12,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { benchSandbox, cleanEnv, median, ROOT } from './lib.mjs';
+import { cleanEnv, envSandbox, median, ROOT } from './lib.mjs';
 
 const runs = Number(process.argv[2] ?? 60);
 const probeRuns = Number(process.argv[3] ?? 30);
-const bench = benchSandbox({ dir: process.env.BENCH_DIR ?? '/tmp/ejctl-bench-start', node: 'ejctl-bstart@localhost', c2sPort: '15243', window: '4400-4409' });
+const bench = envSandbox({ dir: '/tmp/ejctl-bench-start', node: 'ejctl-bstart@localhost', c2sPort: '15243', window: '4400-4409' });
 const env = cleanEnv();
 
 const commands = {

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The launcher (CommonJS: bin/package.json; an ES module entry costs Node ~4 ms more to start).
-// Runs dist/bundle/ejctl.cjs, built by `npm run build`, with the V8 code cache made at build time
-// (scripts/build/codeCache.cjs), which saves compiling the bundle on every call.
+// Runs dist/bundle/ejctl.cjs (and ejctl-rest.cjs when needed), built by `npm run build`, each
+// with the V8 code cache made at build time (scripts/build/codeCache.cjs), which saves compiling
+// the bundle on every call.
 //
-// V8 does not check a cache's payload: a damaged one can crash the process. The cache file holds
-// the build id that ends the bundle, then the cache twice; it is used only when the ids match
+// V8 does not check a cache's payload: a damaged one can crash the process. A cache file holds
+// the build id that ends its bundle, then the cache twice; it is used only when the ids match
 // (this bundle's cache, not a stale one) and both copies are equal (not damaged). Comparing the
 // copies costs a memcmp; a SHA-256 cost loading node:crypto, more time than the rest of this
 // file (docs/performance.md). V8 itself rejects a cache made by another Node version. Without a
@@ -17,19 +18,17 @@ const { readFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
 
-const file = join(__dirname, '../dist/bundle/ejctl.cjs');
-const source = readFileSync(file);
 const MAGIC = 'ejctl-code-cache-1';
 
-/** The id scripts/build.mjs appended to the bundle: its last line, `//# ejctl-build ID`. */
-function buildId() {
+/** The id scripts/build.mjs appended to a bundle: its last line, `//# ejctl-build ID`. */
+function buildId(source) {
   const tail = source.subarray(-80).toString('latin1');
   const found = /\/\/# ejctl-build ([0-9a-f]{32})\n$/.exec(tail);
   return found ? found[1] : undefined;
 }
 
-function verifiedCache() {
-  const id = buildId();
+function verifiedCache(file, source) {
+  const id = buildId(source);
   let stored;
   try {
     stored = readFileSync(`${file}.cache`);
@@ -44,7 +43,20 @@ function verifiedCache() {
   return data.equals(stored.subarray(head + size)) ? data : undefined;
 }
 
-const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n});`;
-const script = new Script(wrapped, { filename: file, cachedData: verifiedCache() });
-const bundle = { exports: {} };
-script.runInThisContext()(bundle.exports, require, bundle, file, dirname(file));
+/** Runs one bundle of dist/bundle/ as Node runs a CommonJS module; returns its exports. */
+function runBundle(name, bundleRequire) {
+  const file = join(__dirname, '../dist/bundle', name);
+  const source = readFileSync(file);
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n});`;
+  const script = new Script(wrapped, { filename: file, cachedData: verifiedCache(file, source) });
+  const bundle = { exports: {} };
+  script.runInThisContext()(bundle.exports, bundleRequire, bundle, file, dirname(file));
+  return bundle.exports;
+}
+
+// ejctl.cjs holds what a forwarded command runs; the rest of ejctl (its own commands, help,
+// --json...) is ejctl-rest.cjs, which ejctl.cjs asks for as `ejctl:rest` on its first import()
+// of one of its modules (scripts/build/split.mjs): only then is it read and compiled.
+let rest;
+const coreRequire = (id) => (id === 'ejctl:rest' ? (rest ??= runBundle('ejctl-rest.cjs', require)) : require(id));
+runBundle('ejctl.cjs', coreRequire);

@@ -17,6 +17,8 @@ import { chooseTransport } from '../native/choose.js';
 import { wantsDiagnosis } from '../diagnose.js';
 import { forwardNative } from '../native/forward.js';
 import { describeNativePlan } from './nativePlan.js';
+// Static, small: printed whenever the node is down (exit 3), which monitoring checks see often.
+import { ejabberdctlHelp } from '../ctlHelp.js';
 
 export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings): Promise<number> {
   const vmArgsText = readVmArgs(s.vmArgs);
@@ -49,7 +51,7 @@ export async function forwardCommand(ctx: Ctx, opts: GlobalOptions, s: Settings)
           diagnose,
         })
       : await viaErl();
-  if (code === Exit.ejabberdUsage || code === Exit.unreachable) ctx.stdout.write((await import('../ctlHelp.js')).ejabberdctlHelp(s));
+  if (code === Exit.ejabberdUsage || code === Exit.unreachable) ctx.stdout.write(ejabberdctlHelp(s));
   return code;
 }
 

@@ -2,10 +2,11 @@
  * Start-up stays lean: `ejctl status` never runs the setup wizard's code nor loads Inquirer, and
  * even `ejctl setup` loads Inquirer only when it really asks a question.
  *
- * ejctl runs from one bundle (dist/bundle/ejctl.cjs, scripts/build.mjs) in which each lazily
- * loaded command is a function that runs on first use. The proof is V8's own record of what ran:
- * NODE_V8_COVERAGE gives every script the process loaded and every function that was called;
- * the bundle's source map turns each called function back into its file in src/.
+ * ejctl runs from two bundles (scripts/build.mjs): dist/bundle/ejctl.cjs, what a forwarded command
+ * needs, and ejctl-rest.cjs, loaded on the first import() of one of its modules, in which each
+ * lazily loaded command is a function that runs on first use. The proof is V8's own record of
+ * what ran: NODE_V8_COVERAGE gives every script the process loaded and every function that was
+ * called; each bundle's source map turns each called function back into its file in src/.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -17,11 +18,14 @@ import { createTestNodeFiles } from '../helpers/node.js';
 
 afterAll(() => cleanupTempDirs());
 
-const BUNDLE = join(ROOT, 'dist/bundle/ejctl.cjs');
-const BUNDLE_URL = `file://${BUNDLE}`;
-const sourceMap = new SourceMap(JSON.parse(readFileSync(`${BUNDLE}.map`, 'utf8')));
-const bundleText = readFileSync(BUNDLE, 'utf8');
-/** bin/ejctl.js compiles the bundle inside Node's CommonJS wrapper: coverage offsets include it. */
+/** A bundle of dist/bundle/: its URL, its text and its source map. */
+function bundle(name: string) {
+  const file = join(ROOT, 'dist/bundle', name);
+  return { url: `file://${file}`, text: readFileSync(file, 'utf8'), map: new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8'))) };
+}
+const BUNDLES = [bundle('ejctl.cjs'), bundle('ejctl-rest.cjs')];
+const REST_URL = BUNDLES[1]!.url;
+/** bin/ejctl.js compiles each bundle inside Node's CommonJS wrapper: coverage offsets include it. */
 const WRAPPER = (Module as unknown as { wrapper: string[] }).wrapper[0]!.length;
 
 interface Coverage {
@@ -29,11 +33,11 @@ interface Coverage {
 }
 
 /** The src/ file that holds the bundle's character at `offset`. */
-function sourceAt(offset: number): string | undefined {
-  const before = bundleText.slice(0, offset);
+function sourceAt(b: ReturnType<typeof bundle>, offset: number): string | undefined {
+  const before = b.text.slice(0, offset);
   const line = before.split('\n').length - 1;
   const column = offset - (before.lastIndexOf('\n') + 1);
-  const entry = sourceMap.findEntry(line, column) as { originalSource?: string };
+  const entry = b.map.findEntry(line, column) as { originalSource?: string };
   return entry.originalSource ? relative(ROOT, resolve(join(ROOT, 'dist/bundle'), entry.originalSource)) : undefined;
 }
 
@@ -48,14 +52,18 @@ async function whatRuns(args: string[]): Promise<{ scripts: string[]; ran: Set<s
   const files = readdirSync(join(dir, 'cov'));
   expect(files).toHaveLength(1);
   const cov = JSON.parse(readFileSync(join(dir, 'cov', files[0]!), 'utf8')) as Coverage;
-  const bundle = cov.result.find((s) => s.url === BUNDLE_URL);
-  expect(bundle, 'the bundle ran').toBeDefined();
+  expect(
+    cov.result.find((s) => s.url === BUNDLES[0]!.url),
+    'the bundle ran',
+  ).toBeDefined();
   const ran = new Set<string>();
-  for (const fn of bundle!.functions) {
-    const first = fn.ranges[0];
-    if (!first || first.count === 0 || first.startOffset < WRAPPER) continue;
-    const source = sourceAt(first.startOffset - WRAPPER);
-    if (source) ran.add(source);
+  for (const b of BUNDLES) {
+    for (const fn of cov.result.find((s) => s.url === b.url)?.functions ?? []) {
+      const first = fn.ranges[0];
+      if (!first || first.count === 0 || first.startOffset < WRAPPER) continue;
+      const source = sourceAt(b, first.startOffset - WRAPPER);
+      if (source) ran.add(source);
+    }
   }
   return { scripts: cov.result.map((s) => s.url), ran, exitCode: r.exitCode ?? -1 };
 }
@@ -77,13 +85,16 @@ describe('what a command runs', () => {
     expect(scripts.filter(nodePty)).toEqual([]);
     expect(ran).not.toContain('src/run/pty.ts');
     expect([...ran].filter((m) => m.startsWith('src/json/'))).toEqual([]);
+    // Nor ejctl-rest.cjs, even for a node that is down: all of it is in ejctl.cjs, the small code cache.
+    expect(scripts).not.toContain(REST_URL);
   });
 
   it('ejctl --json status runs the JSON code (the check above can see it)', async () => {
     const node = await createTestNodeFiles();
-    const { ran, exitCode } = await whatRuns(['-c', node.cfgPath, '--json', 'status']);
+    const { scripts, ran, exitCode } = await whatRuns(['-c', node.cfgPath, '--json', 'status']);
     expect(exitCode).toBe(3);
     expect(ran).toContain('src/json/forward.ts');
+    expect(scripts).toContain(REST_URL);
   });
 
   it('ejctl setup with every answer given runs the wizard but does not load Inquirer', async () => {
