@@ -3,10 +3,13 @@
  * format_arg/2 of ejabberd 23.01): by position against the definition's argument formats.
  * `integer` and `string` go through io_lib:fread/2 on the node itself (its quirks included: "5x"
  * reads 5, a string with a newline or a character above 255 does not read), `binary` is the
- * UTF-8 of the argument, and any other format (lists, tuples) is JSON decoded by jiffy on the
- * node and shaped by mod_http_api:format_arg/2, as ejabberd_ctl does.
+ * UTF-8 of the argument, and any other format (lists, tuples) is read by the node's own
+ * ejabberd_ctl:format_arg/2 where it exports one (24.12: `a,b` for a list, `a:b` for a tuple),
+ * else JSON decoded by jiffy on the node and shaped by mod_http_api:format_arg/2, as 23.01's
+ * ejabberd_ctl does.
  */
 import { atom, charList, isTagged, type Term } from '../native/term.js';
+import { ctlReadsArgs } from './release.js';
 import { applyOnNode, type Remote } from './remote.js';
 import { asList, atomName, tupleOf } from './terms.js';
 
@@ -46,6 +49,11 @@ async function readArg(remote: Remote, word: string, format: Term): Promise<Term
     const values = read.kind === 'return' && isTagged(read.value, 'ok', 3) ? asList(read.value.items[1]) : undefined;
     return values?.length === 1 ? values[0] : undefined;
   }
+  // 24.12 reads a list as `a,b` and a tuple as `a:b` (ejabberd_ctl:format_arg/2, exported there).
+  if (await ctlReadsArgs(remote)) {
+    const read = await applyOnNode(remote, 'ejabberd_ctl', 'format_arg', [charList(word), format]);
+    return read.kind === 'return' ? read.value : undefined;
+  }
   const decoded = await applyOnNode(remote, 'jiffy', 'decode', [Buffer.from(word, 'utf8')]);
   if (decoded.kind !== 'return') return undefined;
   const shaped = await applyOnNode(remote, 'mod_http_api', 'format_arg', [decoded.value, format]);
@@ -55,5 +63,5 @@ async function readArg(remote: Remote, word: string, format: Term): Promise<Term
 function describe(format: Term | undefined): string {
   if (format === atom('integer')) return 'an integer';
   if (format === atom('string')) return 'a string';
-  return 'JSON of the argument format';
+  return 'the argument format';
 }

@@ -2,14 +2,15 @@
  * One command with a typed result, the way ejabberdctl runs it and ejabberd's HTTP API formats
  * it: the definition's formats from ejabberd_commands:get_command_format/3, the arguments read
  * as ejabberd_ctl reads them (args.ts), ejabberd_commands:execute_command2/4 with ejabberd_ctl
- * as the caller, then the result as mod_http_api answers it (format.ts) and the exit code
+ * as the caller, then the result as mod_http_api answers it (format.ts, release.ts) and the exit code
  * ejabberdctl gives it (ctlStatus.ts). Unreachable (remote.ts) passes through to the caller.
  */
 import { ErlMap, Tuple, atom, isTagged, type Term } from '../native/term.js';
 import { readArgs } from './args.js';
 import { ctlExitCode } from './ctlStatus.js';
-import { errorObject, formatCommandResult, type ApiAnswer } from './format.js';
+import { errorObject, formatCommandResult, isOneValue, type ApiAnswer } from './format.js';
 import { NotJson, type Json } from './jiffy.js';
+import { bareAtVersion } from './release.js';
 import { applyOnNode, type Remote } from './remote.js';
 import { Crash, tupleOf } from './terms.js';
 import { internalError, thrownAnswer } from './thrown.js';
@@ -18,7 +19,7 @@ export interface JsonRequest {
   /** The command word as typed (dashes are read as underscores, as ejabberd_ctl does). */
   command: string;
   args: readonly string[];
-  /** The API version (`--version N`); 0 by default, as ejabberd_ctl and mod_http_api. */
+  /** The API version (`--version N`); by default the latest, as ejabberd_ctl:process/1 (ejabberdctl) takes it. */
   version: number;
   /** `--auth USER HOST PASSWORD`, passed on as ejabberd_ctl does. */
   auth?: { user: string; host: string; password: string };
@@ -48,7 +49,8 @@ export async function runJsonCommand(remote: Remote, req: JsonRequest): Promise<
   // mod_http_api throws the reason of `{error, Reason}`; ejabberd_ctl prints it and exits 1.
   if (isTagged(result, 'error', 2)) return failed(1, thrownAnswer(result.items[1] ?? []));
   try {
-    return { exitCode: ctlExitCode(result, resultFormat), body: formatCommandResult(result, resultFormat).body };
+    const bare = isOneValue(result, resultFormat) && (await bareAtVersion(remote, req.version));
+    return { exitCode: ctlExitCode(result, resultFormat), body: formatCommandResult(result, resultFormat, bare).body };
   } catch (err) {
     if (err instanceof Crash || err instanceof NotJson) return failed(ctlExitCode(result, resultFormat), internalError());
     throw err;

@@ -21,8 +21,11 @@ export const errorObject = (code: number, message: string): JsonObject =>
     ['message', message],
   ]);
 
-/** format_command_result/4: `result` is what the command returned, `fmt` its result format. */
-export function formatCommandResult(result: Term, fmt: Term): ApiAnswer {
+/**
+ * format_command_result/4: `result` is what the command returned, `fmt` its result format;
+ * `bare` when the node writes a one-value result without its name (src/json/release.ts).
+ */
+export function formatCommandResult(result: Term, fmt: Term, bare = false): ApiAnswer {
   const { type } = formatParts(fmt);
   if (isAtom(type, 'rescode')) return { http: 200, body: isOk(result) ? 0 : 1 };
   const extended = isTagged(result, 'error', 4) ? result.items : undefined;
@@ -32,7 +35,16 @@ export function formatCommandResult(result: Term, fmt: Term): ApiAnswer {
     return isOk(pair[0]) ? { http: 200, body: iolistText(pair[1]) } : formatError(pair[0], 0, pair[1]);
   }
   if (isTagged(type, 'list', 2) || isTagged(type, 'tuple', 2)) return { http: 200, body: formatResult(result, fmt)[1] };
-  return { http: 200, body: new JsonObject([formatResult(result, fmt)]) };
+  const one = formatResult(result, fmt);
+  return { http: 200, body: bare ? one[1] : new JsonObject([one]) };
+}
+
+/** Whether format_command_result/4 ends in its last clause: a result that is one named value. */
+export function isOneValue(result: Term, fmt: Term): boolean {
+  const { type } = formatParts(fmt);
+  if (isAtom(type, 'rescode') || isTagged(result, 'error', 4)) return false;
+  if (isAtom(type, 'restuple') && tupleOf(result, 2)) return false;
+  return !isTagged(type, 'list', 2) && !isTagged(type, 'tuple', 2);
 }
 
 /** format_error_result/3. */

@@ -6,11 +6,14 @@ import type { JsonRequest } from './call.js';
 import { errorObject } from './format.js';
 import type { Json } from './jiffy.js';
 
+/** ejabberd_ctl:process/1's API version when none is given: the latest (23.01 and 24.12 alike). */
+export const LATEST_VERSION = 1_000_000;
+
 export type JsonWords = { ok: true; req: JsonRequest } | { ok: false; exitCode: number; body: Json };
 
 export function readJsonWords(words: readonly string[]): JsonWords {
   let rest = words;
-  let version = 0;
+  let version = LATEST_VERSION;
   const v = rest[1];
   if (rest[0] === '--version' && v !== undefined) {
     // list_to_integer/1: an optional sign and digits, nothing else.

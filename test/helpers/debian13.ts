@@ -141,9 +141,10 @@ export interface RootNode {
 
 /**
  * A node's files inside the root, owned by the root's ejabberd user; started by `ejctl start`.
- * Its own name, dirs and cookie (random unless given: cluster members share one); no listener.
+ * Its own name, dirs and cookie (random unless given: cluster members share one); no listener
+ * unless given loopback ports for c2s and for ejabberd's HTTP API (test/helpers/httpApi.ts).
  */
-export function rootNode(r: ReleaseRoot, opts: { cookie?: string } = {}): RootNode {
+export function rootNode(r: ReleaseRoot, opts: { cookie?: string; c2sPort?: number; apiPort?: number } = {}): RootNode {
   const name = uniqueName('ejd13');
   const node = `${name}@localhost`;
   const dir = `/srv/ejctl/${name}`;
@@ -154,7 +155,7 @@ export function rootNode(r: ReleaseRoot, opts: { cookie?: string } = {}): RootNo
     chownSync(join(r.dir, d), r.user.uid, r.user.gid);
   }
   writeInRoot(r, `${home}/.erlang.cookie`, opts.cookie ?? randomBytes(32).toString('hex'), 0o400, r.user);
-  writeInRoot(r, `${dir}/ejabberd.yml`, ejabberdYml(undefined), 0o600, r.user);
+  writeInRoot(r, `${dir}/ejabberd.yml`, ejabberdYml(opts.c2sPort, opts.apiPort), 0o600, r.user);
   // As Debian ships it: ejabberdctl exports ERL_INETRC=CONFIG_DIR/inetrc (README: differences).
   writeInRoot(r, `${dir}/inetrc`, '{lookup,["file","native"]}.\n{hosts_file, "/etc/hosts"}.\n', 0o644);
   const cfg = `${dir}/ejabberdctl.cfg`;

@@ -2,17 +2,16 @@
  * ejabberd's own HTTP API (mod_http_api) on a test node: the oracle of `ejctl --json`. The
  * listener is on loopback only; api_permissions let loopback call every command through it and
  * keep ejabberdctl's default rule for ejabberd_ctl (defining api_permissions replaces the
- * defaults). `/api/vN` handlers give API version N (mod_http_api takes the last `vN` of the path).
+ * defaults). `/api/vN` handlers give API version N (mod_http_api takes the last `vN` of the path);
+ * `/api` gives the API's default version (23.01: 0; 24.12: the latest, as ejabberdctl's default).
  */
 
-export const API_VERSIONS = [0, 1, 2] as const;
+/** The API versions with a handler of their own (24.12 defines commands up to version 3). */
+export const API_VERSIONS = [0, 1, 2, 3] as const;
 
 export function httpApiListener(port: number): string {
   // ejabberd_http takes the first handler whose path prefixes the request's: the longest first.
-  const handlers = [...API_VERSIONS]
-    .reverse()
-    .map((v) => `      ${v === 0 ? '/api' : `/api/v${v}`}: mod_http_api\n`)
-    .join('');
+  const handlers = [...API_VERSIONS.map((v) => `/api/v${v}`), '/api'].map((h) => `      ${h}: mod_http_api\n`).join('');
   return `  -\n    port: ${port}\n    ip: "127.0.0.1"\n    module: ejabberd_http\n    request_handlers:\n${handlers}`;
 }
 
@@ -45,9 +44,9 @@ export interface ApiAnswer {
   json: unknown;
 }
 
-/** POST /api[/vN]/COMMAND with the arguments as a JSON object, as a script would call it. */
-export async function callApi(port: number, command: string, args: Record<string, unknown>, version = 0): Promise<ApiAnswer> {
-  const path = version === 0 ? `/api/${command}` : `/api/v${version}/${command}`;
+/** POST /api[/vN]/COMMAND with the arguments as a JSON object, as a script would call it (no version: the API's default). */
+export async function callApi(port: number, command: string, args: Record<string, unknown>, version?: number): Promise<ApiAnswer> {
+  const path = version === undefined ? `/api/${command}` : `/api/v${version}/${command}`;
   const r = await fetch(`http://127.0.0.1:${port}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -54,6 +54,8 @@ export interface NodeOptions {
   tls?: boolean;
   /** The host part of the node name (default localhost); one with a dot gives a long name (-name). */
   host?: string;
+  /** The files for a node that runs elsewhere (a Debian 13 root): its name, and the cookie it runs with. */
+  node?: string;
 }
 
 let counter = 0;
@@ -93,8 +95,8 @@ export function ejabberdYml(c2sPort: number | undefined, apiPort?: number): stri
 }
 
 export async function createTestNodeFiles(opts: NodeOptions = {}): Promise<Omit<TestNode, 'stop'>> {
-  const name = uniqueName();
-  const node = `${name}@${opts.host ?? 'localhost'}`;
+  const name = opts.node?.split('@')[0] ?? uniqueName();
+  const node = opts.node ?? `${name}@${opts.host ?? 'localhost'}`;
   const dir = tempDir('ejctl-node-');
   const home = join(dir, 'home');
   const spool = join(dir, 'spool');

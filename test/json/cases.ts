@@ -122,8 +122,32 @@ export const ORACLE_CASES: OracleCase[] = [
   { title: 'registered_vhosts', command: 'registered_vhosts', api: {}, http: 200 },
   // an unknown command (a name the node knows as an atom; see docs/json.md for one it does not)
   { title: 'unknown command', command: 'no_such_command', api: {}, http: 400, before: [['no_such_command']] },
-  // API versions: 23.01 defines every command at version 0, so /api/v1 and /api/v2 use them too
+  // API versions (no `version`: ejabberdctl's default and the API's `/api`). 23.01 defines every
+  // command at version 0, so every version uses them; 24.12 defines commands up to version 3, a
+  // result that is one value comes bare from version 1 on, and add_rosteritem takes a list of
+  // groups from version 1 on (test/release/debian13Json.test.ts reads the names from the node).
+  { title: 'stats, API version 0', command: 'stats', api: { name: 'registeredusers' }, version: 0, http: 200 },
   { title: 'stats, API version 1', command: 'stats', api: { name: 'registeredusers' }, version: 1, http: 200 },
+  { title: 'stats, API version 3', command: 'stats', api: { name: 'registeredusers' }, version: 3, http: 200 },
+  { title: 'get_loglevel, API version 0', command: 'get_loglevel', api: {}, version: 0, http: 200 },
+  { title: 'get_loglevel, API version 2', command: 'get_loglevel', api: {}, version: 2, http: 200 },
   { title: 'registered_users, API version 2', command: 'registered_users', api: { host: 'localhost' }, version: 2, http: 200 },
   { title: 'get_roster, API version 1', command: 'get_roster', api: alice, version: 1, http: 200, nonEmpty: true },
+  { title: 'status, API version 0', command: 'status', api: {}, version: 0, http: 200 },
+  { title: 'check_account, API version 2', command: 'check_account', api: alice, version: 2, http: 200 },
+  {
+    title: 'get_room_occupants_number, API version 1',
+    command: 'get_room_occupants_number',
+    api: { name: 'room2', service: 'conference.localhost' },
+    version: 1,
+    http: 200,
+  },
+  ...[0, 1].map((version) => ({
+    title: `add_rosteritem, API version ${version}`,
+    command: 'add_rosteritem',
+    api: { localuser: 'alice', localhost: 'localhost', user: 'erin', host: 'localhost', nick: 'Erin', group: 'Work', subs: 'to' },
+    version,
+    http: 200,
+    undo: [['delete_rosteritem', 'alice', 'localhost', 'erin', 'localhost']],
+  })),
 ];

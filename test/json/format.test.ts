@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ctlExitCode } from '../../src/json/ctlStatus.js';
-import { formatCommandResult } from '../../src/json/format.js';
+import { formatCommandResult, isOneValue } from '../../src/json/format.js';
 import { stringifyJson } from '../../src/json/jiffy.js';
 import { Crash } from '../../src/json/terms.js';
 import { Float, Tuple, atom, type Term } from '../../src/native/term.js';
@@ -62,5 +62,18 @@ describe('the JSON of a result, as mod_http_api writes it', () => {
     const pair = fmt('p', t(atom('tuple'), [fmt('a', atom('integer')), fmt('b', atom('integer'))]));
     expect(() => formatCommandResult(t(1, 2, 3), pair)).toThrow(Crash);
     expect(ctlExitCode(t(1, 2, 3), pair)).toBe(1);
+  });
+
+  it('a one-value result: named at API version 0 and on 23.01, bare on 24.12 at other versions (the clause it ends in)', () => {
+    const stat = fmt('stat', atom('integer'));
+    expect(stringifyJson(formatCommandResult(42, stat).body)).toBe('{"stat":42}');
+    expect(stringifyJson(formatCommandResult(42, stat, true).body)).toBe('42');
+    expect(stringifyJson(formatCommandResult(atom('warning'), fmt('levelatom', atom('atom')), true).body)).toBe('"warning"');
+    expect(isOneValue(42, stat)).toBe(true);
+    expect(isOneValue(atom('error'), fmt('res', atom('restuple')))).toBe(true); // not a pair: format_command_result's last clause
+    expect(isOneValue(t(atom('ok'), b('x')), fmt('res', atom('restuple')))).toBe(false);
+    expect(isOneValue(atom('ok'), fmt('res', atom('rescode')))).toBe(false);
+    expect(isOneValue(t(atom('error'), atom('conflict'), 10, b('m')), stat)).toBe(false);
+    expect(isOneValue([], fmt('users', t(atom('list'), fmt('u', atom('string')))))).toBe(false);
   });
 });
