@@ -67,6 +67,13 @@ class Reader {
     this.pos += n;
     return b;
   }
+  /** The next `n` bytes as text, without a Buffer view of them (atoms: several in every message). */
+  text(n: number, encoding: 'latin1' | 'utf8'): string {
+    this.need(n);
+    const t = this.buf.toString(encoding, this.pos, this.pos + n);
+    this.pos += n;
+    return t;
+  }
   /** A count of items each at least `minBytes` long: refuse counts the frame cannot hold. */
   count(n: number, minBytes: number): number {
     this.need(n * minBytes);
@@ -108,10 +115,10 @@ function readTerm(r: Reader, depth: number): Term {
       return readBig(r, r.u32());
     case 100:
     case 118:
-      return Atom.of(r.bytes(r.u16()).toString(tag === 100 ? 'latin1' : 'utf8'));
+      return Atom.of(r.text(r.u16(), tag === 100 ? 'latin1' : 'utf8'));
     case 115:
     case 119:
-      return Atom.of(r.bytes(r.u8()).toString(tag === 115 ? 'latin1' : 'utf8'));
+      return Atom.of(r.text(r.u8(), tag === 115 ? 'latin1' : 'utf8'));
     case 104:
       return readTuple(r, r.u8(), depth);
     case 105:
@@ -188,7 +195,7 @@ function readBig(r: Reader, n: number): bigint | number {
 function readTuple(r: Reader, n: number, depth: number): Tuple {
   const items: Term[] = [];
   for (let i = 0; i < n; i++) items.push(readTerm(r, depth + 1));
-  return new Tuple(...items);
+  return Tuple.ofItems(items);
 }
 
 function readList(r: Reader, depth: number): Term[] | ImproperList {

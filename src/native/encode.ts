@@ -115,8 +115,15 @@ function writeFloat(w: Writer, v: number): void {
   w.f64(v);
 }
 
+/** The UTF-8 bytes of atoms already written: a session writes the same few atoms in every message. */
+const atomBytes = new WeakMap<Atom, Buffer>();
+
 function writeAtom(w: Writer, a: Atom): void {
-  const name = Buffer.from(a.name, 'utf8');
+  let name = atomBytes.get(a);
+  if (name === undefined) {
+    name = Buffer.from(a.name, 'utf8');
+    atomBytes.set(a, name);
+  }
   if (name.length <= 255) {
     w.u8(119);
     w.u8(name.length);

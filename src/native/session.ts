@@ -27,6 +27,8 @@ interface Pending {
   res: Ref;
   /** The spawned process, once the node says so. */
   spawned?: Pid;
+  /** Where call() learns which process ran it: once it is down, it can print no more. */
+  own?: { pid?: Pid };
   settle: (o: CallOutcome) => void;
 }
 
@@ -83,17 +85,22 @@ export class NativeSession {
     if (output) this.output = output;
     this.deadline = timeoutMs === 'infinity' ? undefined : Date.now() + timeoutMs;
     this.nestedTimedOut = false;
+    const own: { pid?: Pid } = {};
+    let ended = false;
     try {
-      const outcome = await this.request(mod, fun, args, timeoutMs);
+      const outcome = await this.request(mod, fun, args, timeoutMs, own);
       if (outcome.kind !== 'reply') return outcome;
+      ended = true;
       // Output requests still queued belong to this call: let them finish, within its deadline.
       const drained = await this.ioQueue.drain(this.deadline);
       return drained && !this.nestedTimedOut ? outcome : { kind: 'timeout' };
     } finally {
       this.output = previous.output;
       this.deadline = previous.deadline;
+      // The call's own process is down (its DOWN was the reply): only other processes can print late.
+      const gone = ended && own.pid ? speakerKey(own.pid, this.conn.peer) : undefined;
       if (this.finished.size > 10_000) this.finished.clear();
-      for (const key of this.speakers) this.finished.add(key);
+      for (const key of this.speakers) if (key !== gone) this.finished.add(key);
       this.speakers.clear();
     }
   }
@@ -111,12 +118,13 @@ export class NativeSession {
   }
 
   /** erpc:call(Node, M, F, A, Timeout) as rpc:call uses it; on timeout the monitor is dropped, as erpc does. */
-  private request(mod: string, fun: string, args: Term, timeoutMs: number | 'infinity'): Promise<CallOutcome> {
+  private request(mod: string, fun: string, args: Term, timeoutMs: number | 'infinity', own?: { pid?: Pid }): Promise<CallOutcome> {
     if (this.downReason !== undefined) return Promise.resolve({ kind: 'down', reason: this.downReason });
     return new Promise((resolve) => {
       const p: Pending = {
         reqId: this.newRef(),
         res: this.newRef(),
+        own,
         settle: (o) => {
           clearTimeout(timer);
           this.pending.delete(p);
@@ -166,9 +174,11 @@ export class NativeSession {
   /** The node spawned our call's process (or could not), or that process ended: its exit reason is the result. */
   private spawnEvent(control: Tuple, payload: Term | undefined): void {
     const e = spawnEvent(control, payload);
-    const p = e && [...this.pending].find((q) => sameRef(e.reqId, q.reqId));
-    if (!e || !p) return;
-    if (e.kind === 'spawned') p.spawned = e.pid;
+    if (!e) return;
+    let p: Pending | undefined;
+    for (const q of this.pending) if (sameRef(e.reqId, q.reqId)) p = q;
+    if (!p) return;
+    if (e.kind === 'spawned') p.spawned = p.own ? (p.own.pid = e.pid) : e.pid;
     else if (e.kind === 'spawn-error') p.settle({ kind: 'reply', value: rpcResultOfErpcError(e.reason) });
     else p.settle({ kind: 'reply', value: rpcResultOfDown(p.res, e.reason) });
   }
