@@ -71,10 +71,11 @@ export async function executeBatch(
   const tally: Tally = { ran: 0, failed: [], firstFailure: Exit.ok, lost: false, stopped: false };
   let inputError: BatchInputError | undefined;
   const out = new CoalescedOutput(ctx.stdout);
+  const lineCtx = { stdout: ctx.stdout, stderr: ctx.stderr, now: ctx.now, out };
   try {
     const defs = o.json ? await fetchSecretPositions(opened.session, o.timeout) : undefined;
     for await (const command of commands) {
-      const code = await runLine({ ...ctx, out }, opened.session, s, command, o, defs);
+      const code = await runLine(lineCtx, opened.session, s, command, o, defs);
       tally.ran++;
       if (code === Exit.ok) continue;
       tally.failed.push(command.line);

@@ -61,9 +61,14 @@ export class Writer {
 /** The term with the version byte in front, as term_to_binary/1 gives it. */
 export function encodeTerm(term: Term): Buffer {
   const w = new Writer();
+  encodeInto(w, term);
+  return w.done();
+}
+
+/** encodeTerm's bytes, appended to `w` (a frame is built in one buffer). */
+export function encodeInto(w: Writer, term: Term): void {
   w.u8(VERSION_MAGIC);
   writeTerm(w, term);
-  return w.done();
 }
 
 function writeTerm(w: Writer, t: Term): void {

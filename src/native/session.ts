@@ -42,7 +42,7 @@ export class NativeSession {
   readonly pid: Pid;
   private readonly pending = new Set<Pending>();
   private refCounter = 0;
-  private readonly refSalt = urandom(8);
+  private readonly refSalt: readonly number[] = saltWords(urandom(8));
   /** Where the current command's output goes; output with no command running is dropped. */
   private output: Write | undefined;
   private readonly ioQueue = new IoQueue();
@@ -98,10 +98,13 @@ export class NativeSession {
       this.output = previous.output;
       this.deadline = previous.deadline;
       // The call's own process is down (its DOWN was the reply): only other processes can print late.
-      const gone = ended && own.pid ? speakerKey(own.pid, this.conn.peer) : undefined;
-      if (this.finished.size > 10_000) this.finished.clear();
-      for (const key of this.speakers) if (key !== gone) this.finished.add(key);
-      this.speakers.clear();
+      // (Set.clear() makes a new table: not when there is nothing to clear, the case of most calls.)
+      if (this.speakers.size > 0) {
+        const gone = ended && own.pid ? speakerKey(own.pid, this.conn.peer) : undefined;
+        if (this.finished.size > 10_000) this.finished.clear();
+        for (const key of this.speakers) if (key !== gone) this.finished.add(key);
+        this.speakers.clear();
+      }
     }
   }
 
@@ -155,11 +158,7 @@ export class NativeSession {
 
   private newRef(): Ref {
     this.refCounter = (this.refCounter + 1) >>> 0;
-    return new Ref(this.pid.node, this.pid.creation, [
-      this.refCounter & 0x3ffff,
-      this.refSalt.readUInt32BE(0),
-      this.refSalt.readUInt32BE(4),
-    ]);
+    return new Ref(this.pid.node, this.pid.creation, [this.refCounter & 0x3ffff, this.refSalt[0] ?? 0, this.refSalt[1] ?? 0]);
   }
 
   private receive({ control, payload, size, units }: DistMessage): void {
@@ -219,6 +218,10 @@ export class NativeSession {
  * batch, so a key per command must cost little. The node's own processes (nearly all) by id and
  * serial: a connection lives within one incarnation of the node. Others in full.
  */
+function saltWords(b: Buffer): number[] {
+  return [b.readUInt32BE(0), b.readUInt32BE(4)];
+}
+
 function speakerKey(from: Pid, peer: Atom): string {
   return from.node === peer ? `${from.id}.${from.serial}` : `${from.node.name}/${from.id}.${from.serial}.${from.creation}`;
 }
