@@ -8,6 +8,7 @@ import type { Ctx } from '../context.js';
 import type { Settings } from '../config/settings.js';
 import { Exit, usageError } from '../errors.js';
 import { BatchInputError } from './batchInput.js';
+import { CoalescedOutput } from './batchOutput.js';
 import { fetchSecretPositions, redactArgs, type SecretPositions } from './batchRedact.js';
 import { describeOpenFailure } from './diagnose.js';
 import { controlNodeDevice } from './deviceEncoding.js';
@@ -50,7 +51,7 @@ interface Tally {
 }
 
 type Where = Pick<Settings, 'node' | 'nodeName' | 'cookieFile' | 'erlDistPort' | 'erlOptions' | 'vmArgs'>;
-type Out = Pick<Ctx, 'stdout' | 'stderr' | 'now'>;
+type Out = Pick<Ctx, 'stdout' | 'stderr' | 'now'> & { out: CoalescedOutput };
 
 export async function executeBatch(
   ctx: Pick<Ctx, 'stdout' | 'stderr' | 'env' | 'now'>,
@@ -69,10 +70,12 @@ export async function executeBatch(
   opened.session.device = controlNodeDevice(ctx.env);
   const tally: Tally = { ran: 0, failed: [], firstFailure: Exit.ok, lost: false, stopped: false };
   let inputError: BatchInputError | undefined;
+  const out = new CoalescedOutput(ctx.stdout);
+  const lineCtx = { stdout: ctx.stdout, stderr: ctx.stderr, now: ctx.now, out };
   try {
     const defs = o.json ? await fetchSecretPositions(opened.session, o.timeout) : undefined;
     for await (const command of commands) {
-      const code = await runLine(ctx, opened.session, s, command, o, defs);
+      const code = await runLine(lineCtx, opened.session, s, command, o, defs);
       tally.ran++;
       if (code === Exit.ok) continue;
       tally.failed.push(command.line);
@@ -88,6 +91,7 @@ export async function executeBatch(
     inputError = err;
     tally.stopped = true;
   } finally {
+    out.flush();
     opened.session.close();
   }
   if (!o.json) ctx.stderr.write(summary(tally, o.total, ctx.now() - started));
@@ -105,18 +109,21 @@ async function runLine(
 ): Promise<number> {
   const t0 = ctx.now();
   if (!o.json) {
-    let blocked = false;
     const code = await runForwarded(
       session,
       s,
       command.args,
       o.timeout,
-      (b) => {
-        if (!ctx.stdout.write(b)) blocked = true;
+      (b) => ctx.out.write(b),
+      (t) => {
+        ctx.out.flush();
+        ctx.stderr.write(t);
       },
-      (t) => ctx.stderr.write(t),
     );
-    if (blocked) await drained(ctx.stdout);
+    if (ctx.out.full) {
+      ctx.out.full = false;
+      await drained(ctx.stdout);
+    }
     return code;
   }
   const bounded = boundedOutput(MAX_JSON_STDOUT);
@@ -133,6 +140,7 @@ async function runLine(
   const args = redactArgs(command.shown, defs);
   const fields = JSON.stringify({ line: command.line, args, exitCode, stdout, ms, ...truncated });
   const line = typed ? `${fields.slice(0, -1)},"result":${typed.result}}` : fields;
+  // One write per line here: typed runs write to stderr on their own, and the lines keep their order with it.
   if (!ctx.stdout.write(`${line}\n`)) await drained(ctx.stdout);
   return exitCode;
 }

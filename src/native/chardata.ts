@@ -7,7 +7,8 @@
  * converted. Data that is not chardata is an error, as there ({error, put_chars}).
  */
 import { Writer } from './encode.js';
-import { ErlString, ImproperList, type Term } from './term.js';
+import { Atom, ErlString, ImproperList, type Term } from './term.js';
+import { atomTextEverywhere } from './atomText.js';
 
 export type Encoding = 'unicode' | 'latin1';
 
@@ -78,7 +79,8 @@ function isAscii(b: Buffer): boolean {
 
 /**
  * io_lib:format/2 for the formats ejabberd_ctl uses most (`~ts~n`, `~s`, `~n`, `~~`, plain
- * text) when each argument is a flat string, evaluated here to save a round trip. Anything else
+ * text, `~p` of an atom) when each `~s` argument is a flat string, evaluated here to save a
+ * round trip (`status` prints its first line with `~p`). Anything else
  * returns undefined and goes to the node, so the result is always what io_lib would give.
  */
 export function formatLocally(format: Term | undefined, args: Term | undefined): Term | undefined {
@@ -102,6 +104,12 @@ export function formatLocally(format: Term | undefined, args: Term | undefined):
       const arg = flatChars(args[next++], unicode);
       if (!arg) return undefined;
       parts.push(arg);
+    } else if (conv === 0x70) {
+      // `~p` of an atom (`status` prints the node's name and state so).
+      const arg = args[next++];
+      const text = arg instanceof Atom ? atomTextEverywhere(arg.name) : undefined;
+      if (text === undefined) return undefined;
+      parts.push(Array.from(Buffer.from(text, 'latin1')));
     } else return undefined;
   }
   return next === args.length ? parts : undefined;

@@ -9,7 +9,7 @@
 import type { Socket } from 'node:net';
 import { decodeTerm, MAX_DECODE_UNITS } from './decode.js';
 import { dial, type DialOptions } from './dial.js';
-import { encodeTerm } from './encode.js';
+import { encodeInto, Writer } from './encode.js';
 import type { FrameReader } from './frames.js';
 import { Atom, type Term } from './term.js';
 
@@ -94,12 +94,15 @@ export class DistConnection {
   }
 
   send(control: Term, payload?: Term): void {
-    const c = encodeTerm(control);
-    const p = payload === undefined ? Buffer.alloc(0) : encodeTerm(payload);
-    const head = Buffer.alloc(5);
-    head.writeUInt32BE(1 + c.length + p.length, 0);
-    head[4] = 112;
-    this.writeRaw(Buffer.concat([head, c, p]));
+    // One buffer: the length (filled in last), the pass-through byte, the control message, the payload.
+    const w = new Writer();
+    w.u32(0);
+    w.u8(112);
+    encodeInto(w, control);
+    if (payload !== undefined) encodeInto(w, payload);
+    const frame = w.done();
+    frame.writeUInt32BE(frame.length - 4, 0);
+    this.writeRaw(frame);
   }
 
   private writeRaw(b: Buffer): void {

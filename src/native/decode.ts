@@ -67,6 +67,13 @@ class Reader {
     this.pos += n;
     return b;
   }
+  /** The next `n` bytes as text, without a Buffer view of them (atoms: several in every message). */
+  text(n: number, encoding: 'latin1' | 'utf8'): string {
+    this.need(n);
+    const t = this.buf.toString(encoding, this.pos, this.pos + n);
+    this.pos += n;
+    return t;
+  }
   /** A count of items each at least `minBytes` long: refuse counts the frame cannot hold. */
   count(n: number, minBytes: number): number {
     this.need(n * minBytes);
@@ -108,10 +115,10 @@ function readTerm(r: Reader, depth: number): Term {
       return readBig(r, r.u32());
     case 100:
     case 118:
-      return Atom.of(r.bytes(r.u16()).toString(tag === 100 ? 'latin1' : 'utf8'));
+      return atomAt(r, r.u16(), tag === 100 ? 'latin1' : 'utf8');
     case 115:
     case 119:
-      return Atom.of(r.bytes(r.u8()).toString(tag === 115 ? 'latin1' : 'utf8'));
+      return atomAt(r, r.u8(), tag === 115 ? 'latin1' : 'utf8');
     case 104:
       return readTuple(r, r.u8(), depth);
     case 105:
@@ -167,6 +174,26 @@ function readTerm(r: Reader, depth: number): Term {
   }
 }
 
+/** Atoms met lately, by a hash of their bytes: every message repeats the same few (node names, tags). */
+const recentAtoms = new Map<number, { bytes: Buffer; encoding: 'latin1' | 'utf8'; atom: Atom }>();
+const MAX_RECENT_ATOMS = 256;
+
+/** The atom whose `n` bytes come next: found by comparing bytes when met before, without making its name again. */
+function atomAt(r: Reader, n: number, encoding: 'latin1' | 'utf8'): Atom {
+  r.need(n);
+  const { buf, pos } = r;
+  let h = encoding === 'latin1' ? n : ~n;
+  for (let i = pos; i < pos + n; i++) h = (Math.imul(h, 31) + (buf[i] ?? 0)) | 0;
+  const known = recentAtoms.get(h);
+  if (known && known.encoding === encoding && known.bytes.length === n && buf.compare(known.bytes, 0, n, pos, pos + n) === 0) {
+    r.pos += n;
+    return known.atom;
+  }
+  const atom = Atom.of(r.text(n, encoding));
+  if (recentAtoms.size < MAX_RECENT_ATOMS) recentAtoms.set(h, { bytes: Buffer.from(buf.subarray(pos, pos + n)), encoding, atom });
+  return atom;
+}
+
 function readAtom(r: Reader): Atom {
   const t = readTerm(r, 0);
   if (!(t instanceof Atom)) throw new DecodeError('expected an atom');
@@ -186,9 +213,14 @@ function readBig(r: Reader, n: number): bigint | number {
 // Items are pushed, not placed in a `new Array(n)`: V8 makes an array of more than 32 Mi
 // preallocated slots a slow dictionary, and n comes from the peer.
 function readTuple(r: Reader, n: number, depth: number): Tuple {
+  if (n <= 255) {
+    const small = new Array<Term>(n);
+    for (let i = 0; i < n; i++) small[i] = readTerm(r, depth + 1);
+    return Tuple.ofItems(small);
+  }
   const items: Term[] = [];
   for (let i = 0; i < n; i++) items.push(readTerm(r, depth + 1));
-  return new Tuple(...items);
+  return Tuple.ofItems(items);
 }
 
 function readList(r: Reader, depth: number): Term[] | ImproperList {
@@ -213,7 +245,7 @@ function readRef(r: Reader, tag: number): Ref {
   if (n > 5) throw new DecodeError('reference with too many words');
   const node = readAtom(r);
   const creation = tag === 90 ? r.u32() : r.u8();
-  const ids: number[] = [];
-  for (let i = 0; i < n; i++) ids.push(r.u32());
+  const ids = new Array<number>(n);
+  for (let i = 0; i < n; i++) ids[i] = r.u32();
   return new Ref(node, creation, ids);
 }

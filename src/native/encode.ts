@@ -61,9 +61,14 @@ export class Writer {
 /** The term with the version byte in front, as term_to_binary/1 gives it. */
 export function encodeTerm(term: Term): Buffer {
   const w = new Writer();
+  encodeInto(w, term);
+  return w.done();
+}
+
+/** encodeTerm's bytes, appended to `w` (a frame is built in one buffer). */
+export function encodeInto(w: Writer, term: Term): void {
   w.u8(VERSION_MAGIC);
   writeTerm(w, term);
-  return w.done();
 }
 
 function writeTerm(w: Writer, t: Term): void {
@@ -115,8 +120,15 @@ function writeFloat(w: Writer, v: number): void {
   w.f64(v);
 }
 
+/** The UTF-8 bytes of atoms already written: a session writes the same few atoms in every message. */
+const atomBytes = new WeakMap<Atom, Buffer>();
+
 function writeAtom(w: Writer, a: Atom): void {
-  const name = Buffer.from(a.name, 'utf8');
+  let name = atomBytes.get(a);
+  if (name === undefined) {
+    name = Buffer.from(a.name, 'utf8');
+    atomBytes.set(a, name);
+  }
   if (name.length <= 255) {
     w.u8(119);
     w.u8(name.length);

@@ -12,6 +12,9 @@ import { openSession } from './open.js';
 import { controlNodeDevice } from './deviceEncoding.js';
 import type { NativeSession, Timeout } from './session.js';
 import { atom, charList, isTagged, type Term } from './term.js';
+import { writeAtom } from './atomText.js';
+
+export { writeAtom } from './atomText.js';
 
 export type { Timeout } from './session.js';
 type Where = Pick<Settings, 'node' | 'nodeName' | 'cookieFile' | 'erlDistPort' | 'erlOptions' | 'vmArgs'>;
@@ -116,41 +119,4 @@ async function exitCodeOf(printf: Printf, s: Pick<Settings, 'node'>, value: Term
 /** The line for a node we cannot reach, with the node name as `~p` writes an atom. */
 export function nodedownLine(node: string, reason: string): Buffer {
   return Buffer.from(`Failed RPC connection to the node ${writeAtom(node)}: ${reason}\n`, 'latin1');
-}
-
-const RESERVED = new Set([
-  'after',
-  'and',
-  'andalso',
-  'band',
-  'begin',
-  'bnot',
-  'bor',
-  'bsl',
-  'bsr',
-  'bxor',
-  'case',
-  'catch',
-  'cond',
-  'div',
-  'end',
-  'fun',
-  'if',
-  'let',
-  'maybe',
-  'not',
-  'of',
-  'or',
-  'orelse',
-  'receive',
-  'rem',
-  'try',
-  'when',
-  'xor',
-]);
-
-/** io_lib:write_atom/1 for the names ejabberd nodes have: quoted unless a plain lower-case word. */
-export function writeAtom(name: string): string {
-  if (/^[a-z][a-zA-Z0-9_@]*$/.test(name) && !RESERVED.has(name)) return name;
-  return `'${name.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 }

@@ -24,6 +24,8 @@ export class FrameTooLarge extends Error {
 
 export class FrameReader {
   private chunks: Buffer[] = [];
+  /** Bytes of chunks[0] already taken (a view of the rest would cost an object per frame). */
+  private offset = 0;
   private buffered = 0;
   /** Length of the frame being collected, once its header is read. */
   private pending: number | undefined;
@@ -40,6 +42,7 @@ export class FrameReader {
   }
 
   push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
     this.chunks.push(chunk);
     this.buffered += chunk.length;
   }
@@ -48,8 +51,7 @@ export class FrameReader {
   next(): Buffer | undefined {
     if (this.pending === undefined) {
       if (this.buffered < this.headerBytes) return undefined;
-      const head = this.take(this.headerBytes);
-      this.pending = this.headerBytes === 2 ? head.readUInt16BE(0) : head.readUInt32BE(0);
+      this.pending = this.header();
       if (this.pending > this.maxFrame)
         throw new FrameTooLarge(this.pending, this.maxFrame, this.headerBytes === 2 ? 'a handshake message' : 'a frame');
     }
@@ -59,28 +61,48 @@ export class FrameReader {
     return frame;
   }
 
-  private take(n: number): Buffer {
-    if (n === 0) return Buffer.alloc(0);
+  private header(): number {
     const first = this.chunks[0];
-    let out: Buffer;
-    if (first && first.length >= n) {
-      out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-    } else {
-      out = Buffer.allocUnsafe(n);
-      let filled = 0;
-      while (filled < n) {
-        const c = this.chunks[0];
-        if (!c) break;
-        const used = Math.min(c.length, n - filled);
-        c.copy(out, filled, 0, used);
-        filled += used;
-        if (used === c.length) this.chunks.shift();
-        else this.chunks[0] = c.subarray(used);
-      }
+    const n = this.headerBytes;
+    if (first && first.length - this.offset >= n) {
+      const v = n === 2 ? first.readUInt16BE(this.offset) : first.readUInt32BE(this.offset);
+      this.advance(first, n);
+      return v;
     }
-    this.buffered -= n;
+    const head = this.take(n);
+    return n === 2 ? head.readUInt16BE(0) : head.readUInt32BE(0);
+  }
+
+  private take(n: number): Buffer {
+    if (n === 0) return EMPTY;
+    const first = this.chunks[0];
+    if (first && first.length - this.offset >= n) {
+      const out = first.subarray(this.offset, this.offset + n);
+      this.advance(first, n);
+      return out;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[0];
+      if (!c) break;
+      const used = Math.min(c.length - this.offset, n - filled);
+      c.copy(out, filled, this.offset, this.offset + used);
+      filled += used;
+      this.advance(c, used);
+    }
     return out;
   }
+
+  /** `n` bytes of `first` (chunks[0]) are taken. */
+  private advance(first: Buffer, n: number): void {
+    this.offset += n;
+    this.buffered -= n;
+    if (this.offset === first.length) {
+      this.chunks.shift();
+      this.offset = 0;
+    }
+  }
 }
+
+const EMPTY = Buffer.alloc(0);

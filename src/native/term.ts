@@ -60,6 +60,12 @@ export class Tuple {
   constructor(...items: Term[]) {
     this.items = items;
   }
+  /** A tuple of these items, without spreading them as arguments (V8 refuses ~100,000 of those). */
+  static ofItems(items: Term[]): Tuple {
+    const t = new Tuple();
+    (t as { items: Term[] }).items = items;
+    return t;
+  }
 }
 
 export class ErlMap {
@@ -100,7 +106,14 @@ export const tuple = (...items: Term[]): Tuple => new Tuple(...items);
 
 /** A list of code points as the node would write it: a string. */
 export function charList(text: string): Term[] {
-  return Array.from(text, (c) => c.codePointAt(0) ?? 0);
+  // By code point, as Array.from(text) splits a string, without a string per character.
+  const chars: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.codePointAt(i) ?? 0;
+    chars.push(c);
+    if (c > 0xffff) i++;
+  }
+  return chars;
 }
 
 export function isAtom(t: Term | undefined, name?: string): t is Atom {
