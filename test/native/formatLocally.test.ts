@@ -26,7 +26,9 @@ const CASES: [string, string, Term[]][] = [
 async function erlang(): Promise<string[]> {
   const body = CASES.map(([f, a]) => `p(io_lib:format("${f.replace(/"/g, '\\"')}", ${a}))`).join(', ');
   const script = `P = fun(L) -> io:format("~w~n", [lists:flatten(L)]) end, ${body.replace(/p\(/g, 'P(')}, halt().`;
-  const r = await execa('/usr/bin/erl', ['-noshell', '-boot', 'no_dot_erlang', '-eval', script], { env: { HOME: '/nonexistent', ERL_CRASH_DUMP_SECONDS: '0' } });
+  const r = await execa('/usr/bin/erl', ['-noshell', '-boot', 'no_dot_erlang', '-eval', script], {
+    env: { HOME: '/nonexistent', ERL_CRASH_DUMP_SECONDS: '0' },
+  });
   return r.stdout.split('\n').filter((l) => l !== '');
 }
 
