@@ -11,8 +11,19 @@ import { atom, isAtom } from '../native/term.js';
 import { applyOnNode, type Remote } from './remote.js';
 import { iolistText } from './terms.js';
 
+/** The release of the node at the other end of a connection, once read (a batch asks once). */
+const known = new WeakMap<object, number>();
+
 /** ejabberd_option:version/0 as YYMM (2412 for "24.12"); 0 when it cannot be read. */
 async function releaseOf(remote: Remote): Promise<number> {
+  const cached = remote.connection && known.get(remote.connection);
+  if (cached !== undefined) return cached;
+  const release = await readRelease(remote);
+  if (remote.connection && release !== 0) known.set(remote.connection, release);
+  return release;
+}
+
+async function readRelease(remote: Remote): Promise<number> {
   const v = await applyOnNode(remote, 'ejabberd_option', 'version', []);
   if (v.kind !== 'return') return 0;
   let text: string;

@@ -13,6 +13,8 @@ import { Tuple, atom, isAtom, type Term } from '../native/term.js';
 export interface Remote {
   /** rpc:call(Node, Mod, Fun, Args); throws Unreachable when the node cannot answer in time. */
   call(mod: string, fun: string, args: Term[]): Promise<Term>;
+  /** The connection the calls go over, when several commands share it (a batch): what is learnt of the node once is kept for it. */
+  readonly connection?: object;
 }
 
 /** The node went away, or did not answer within the command's timeout. */

@@ -10,6 +10,7 @@ import { Unreachable, type Remote } from './remote.js';
 export function nativeRemote(session: NativeSession, timeout: Timeout, printed: (b: Buffer) => void): Remote {
   const deadline = timeout === 'infinity' ? undefined : Date.now() + timeout;
   return {
+    connection: session,
     async call(mod: string, fun: string, args: Term[]): Promise<Term> {
       const left: Timeout = deadline === undefined ? 'infinity' : Math.max(0, deadline - Date.now());
       const outcome = await session.call(mod, fun, args, left, printed);
