@@ -1,6 +1,6 @@
 /** ejctl's own error outcomes of --json (those the HTTP API has no answer for); docs/json.md. */
 import { Exit } from '../errors.js';
-import { writeAtom } from '../native/forward.js';
+import { writeAtom } from '../native/atomText.js';
 import type { JsonOutcome } from './call.js';
 import { errorObject } from './format.js';
 

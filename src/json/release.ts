@@ -11,38 +11,45 @@ import { atom, isAtom } from '../native/term.js';
 import { applyOnNode, type Remote } from './remote.js';
 import { iolistText } from './terms.js';
 
-/** The release of the node at the other end of a connection, once read (a batch asks once). */
-const known = new WeakMap<object, number>();
+/** What was learnt of the node at the other end of a connection (a batch asks each thing once). */
+const learnt = new WeakMap<object, Map<string, number | boolean>>();
 
-/** ejabberd_option:version/0 as YYMM (2412 for "24.12"); 0 when it cannot be read. */
-async function releaseOf(remote: Remote): Promise<number> {
-  const cached = remote.connection && known.get(remote.connection);
-  if (cached !== undefined) return cached;
-  const release = await readRelease(remote);
-  if (remote.connection && release !== 0) known.set(remote.connection, release);
-  return release;
+/** `read()` once per connection; an answer that could not be read (undefined) is asked again. */
+async function once<T extends number | boolean>(remote: Remote, what: string, read: () => Promise<T | undefined>): Promise<T | undefined> {
+  const seen = remote.connection && learnt.get(remote.connection);
+  if (seen?.has(what)) return seen.get(what) as T;
+  const value = await read();
+  if (remote.connection && value !== undefined) {
+    const map = seen || new Map<string, number | boolean>();
+    learnt.set(remote.connection, map.set(what, value));
+  }
+  return value;
 }
 
-async function readRelease(remote: Remote): Promise<number> {
+/** ejabberd_option:version/0 as YYMM (2412 for "24.12"); undefined when it cannot be read. */
+async function readRelease(remote: Remote): Promise<number | undefined> {
   const v = await applyOnNode(remote, 'ejabberd_option', 'version', []);
-  if (v.kind !== 'return') return 0;
+  if (v.kind !== 'return') return undefined;
   let text: string;
   try {
     text = iolistText(v.value);
   } catch {
-    return 0;
+    return undefined;
   }
   const m = /^(\d+)\.(\d+)/.exec(text);
-  return m ? Number(m[1]) * 100 + Number(m[2]) : 0;
+  return m ? Number(m[1]) * 100 + Number(m[2]) : undefined;
 }
 
 /** Whether a one-value result comes bare at this API version (24.02 and later, version not 0). */
 export async function bareAtVersion(remote: Remote, version: number): Promise<boolean> {
-  return version !== 0 && (await releaseOf(remote)) >= 2402;
+  return version !== 0 && ((await once(remote, 'release', () => readRelease(remote))) ?? 0) >= 2402;
 }
 
 /** Whether the node reads command-line arguments with ejabberd_ctl:format_arg/2 (24.02 and later). */
 export async function ctlReadsArgs(remote: Remote): Promise<boolean> {
-  const r = await applyOnNode(remote, 'erlang', 'function_exported', [atom('ejabberd_ctl'), atom('format_arg'), 2]);
-  return r.kind === 'return' && isAtom(r.value, 'true');
+  const exported = await once(remote, 'format_arg', async () => {
+    const r = await applyOnNode(remote, 'erlang', 'function_exported', [atom('ejabberd_ctl'), atom('format_arg'), 2]);
+    return r.kind === 'return' ? isAtom(r.value, 'true') : undefined;
+  });
+  return exported === true;
 }

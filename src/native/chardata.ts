@@ -7,7 +7,7 @@
  * converted. Data that is not chardata is an error, as there ({error, put_chars}).
  */
 import { Writer } from './encode.js';
-import { Atom, ErlString, ImproperList, type Term } from './term.js';
+import { Atom, charList, ErlString, ImproperList, type Term } from './term.js';
 import { atomTextEverywhere } from './atomText.js';
 
 export type Encoding = 'unicode' | 'latin1';
@@ -109,7 +109,7 @@ export function formatLocally(format: Term | undefined, args: Term | undefined):
       const arg = args[next++];
       const text = arg instanceof Atom ? atomTextEverywhere(arg.name) : undefined;
       if (text === undefined) return undefined;
-      parts.push(Array.from(Buffer.from(text, 'latin1')));
+      parts.push(charList(text));
     } else return undefined;
   }
   return next === args.length ? parts : undefined;

@@ -210,16 +210,11 @@ function readBig(r: Reader, n: number): bigint | number {
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
-// Items are pushed, not placed in a `new Array(n)`: V8 makes an array of more than 32 Mi
-// preallocated slots a slow dictionary, and n comes from the peer.
+// A small tuple's items are placed in an array of its size; a larger one's are appended: V8 makes
+// an array of more than 32 Mi preallocated slots a slow dictionary, and n comes from the peer.
 function readTuple(r: Reader, n: number, depth: number): Tuple {
-  if (n <= 255) {
-    const small = new Array<Term>(n);
-    for (let i = 0; i < n; i++) small[i] = readTerm(r, depth + 1);
-    return Tuple.ofItems(small);
-  }
-  const items: Term[] = [];
-  for (let i = 0; i < n; i++) items.push(readTerm(r, depth + 1));
+  const items: Term[] = n <= 255 ? new Array<Term>(n) : [];
+  for (let i = 0; i < n; i++) items[i] = readTerm(r, depth + 1);
   return Tuple.ofItems(items);
 }
 

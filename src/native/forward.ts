@@ -14,8 +14,6 @@ import type { NativeSession, Timeout } from './session.js';
 import { atom, charList, isTagged, type Term } from './term.js';
 import { writeAtom } from './atomText.js';
 
-export { writeAtom } from './atomText.js';
-
 export type { Timeout } from './session.js';
 type Where = Pick<Settings, 'node' | 'nodeName' | 'cookieFile' | 'erlDistPort' | 'erlOptions' | 'vmArgs'>;
 

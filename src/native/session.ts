@@ -27,8 +27,6 @@ interface Pending {
   res: Ref;
   /** The spawned process, once the node says so. */
   spawned?: Pid;
-  /** Where call() learns which process ran it: once it is down, it can print no more. */
-  own?: { pid?: Pid };
   settle: (o: CallOutcome) => void;
 }
 
@@ -42,7 +40,7 @@ export class NativeSession {
   readonly pid: Pid;
   private readonly pending = new Set<Pending>();
   private refCounter = 0;
-  private readonly refSalt: readonly number[] = saltWords(urandom(8));
+  private readonly refSalt = saltWords(urandom(8));
   /** Where the current command's output goes; output with no command running is dropped. */
   private output: Write | undefined;
   private readonly ioQueue = new IoQueue();
@@ -85,24 +83,19 @@ export class NativeSession {
     if (output) this.output = output;
     this.deadline = timeoutMs === 'infinity' ? undefined : Date.now() + timeoutMs;
     this.nestedTimedOut = false;
-    const own: { pid?: Pid } = {};
-    let ended = false;
     try {
-      const outcome = await this.request(mod, fun, args, timeoutMs, own);
+      const outcome = await this.request(mod, fun, args, timeoutMs);
       if (outcome.kind !== 'reply') return outcome;
-      ended = true;
       // Output requests still queued belong to this call: let them finish, within its deadline.
       const drained = await this.ioQueue.drain(this.deadline);
       return drained && !this.nestedTimedOut ? outcome : { kind: 'timeout' };
     } finally {
       this.output = previous.output;
       this.deadline = previous.deadline;
-      // The call's own process is down (its DOWN was the reply): only other processes can print late.
       // (Set.clear() makes a new table: not when there is nothing to clear, the case of most calls.)
       if (this.speakers.size > 0) {
-        const gone = ended && own.pid ? speakerKey(own.pid, this.conn.peer) : undefined;
         if (this.finished.size > 10_000) this.finished.clear();
-        for (const key of this.speakers) if (key !== gone) this.finished.add(key);
+        for (const key of this.speakers) this.finished.add(key);
         this.speakers.clear();
       }
     }
@@ -121,13 +114,12 @@ export class NativeSession {
   }
 
   /** erpc:call(Node, M, F, A, Timeout) as rpc:call uses it; on timeout the monitor is dropped, as erpc does. */
-  private request(mod: string, fun: string, args: Term, timeoutMs: number | 'infinity', own?: { pid?: Pid }): Promise<CallOutcome> {
+  private request(mod: string, fun: string, args: Term, timeoutMs: number | 'infinity'): Promise<CallOutcome> {
     if (this.downReason !== undefined) return Promise.resolve({ kind: 'down', reason: this.downReason });
     return new Promise((resolve) => {
       const p: Pending = {
         reqId: this.newRef(),
         res: this.newRef(),
-        own,
         settle: (o) => {
           clearTimeout(timer);
           this.pending.delete(p);
@@ -158,7 +150,7 @@ export class NativeSession {
 
   private newRef(): Ref {
     this.refCounter = (this.refCounter + 1) >>> 0;
-    return new Ref(this.pid.node, this.pid.creation, [this.refCounter & 0x3ffff, this.refSalt[0] ?? 0, this.refSalt[1] ?? 0]);
+    return new Ref(this.pid.node, this.pid.creation, [this.refCounter & 0x3ffff, ...this.refSalt]);
   }
 
   private receive({ control, payload, size, units }: DistMessage): void {
@@ -177,9 +169,13 @@ export class NativeSession {
     let p: Pending | undefined;
     for (const q of this.pending) if (sameRef(e.reqId, q.reqId)) p = q;
     if (!p) return;
-    if (e.kind === 'spawned') p.spawned = p.own ? (p.own.pid = e.pid) : e.pid;
+    if (e.kind === 'spawned') p.spawned = e.pid;
     else if (e.kind === 'spawn-error') p.settle({ kind: 'reply', value: rpcResultOfErpcError(e.reason) });
-    else p.settle({ kind: 'reply', value: rpcResultOfDown(p.res, e.reason) });
+    else {
+      // Down, it can print no more: not one to remember as a finished speaker (one per command in a batch).
+      if (p.spawned) this.speakers.delete(speakerKey(p.spawned, this.conn.peer));
+      p.settle({ kind: 'reply', value: rpcResultOfDown(p.res, e.reason) });
+    }
   }
 
   /** io requests are answered one at a time, in order, so output keeps its order. */
@@ -213,15 +209,16 @@ export class NativeSession {
   }
 }
 
+/** The two random words every reference of the session ends with. */
+function saltWords(b: Buffer): [number, number] {
+  return [b.readUInt32BE(0), b.readUInt32BE(4)];
+}
+
 /**
  * A process that printed, as a short string: `finished` holds up to 10,000 of them through a
  * batch, so a key per command must cost little. The node's own processes (nearly all) by id and
  * serial: a connection lives within one incarnation of the node. Others in full.
  */
-function saltWords(b: Buffer): number[] {
-  return [b.readUInt32BE(0), b.readUInt32BE(4)];
-}
-
 function speakerKey(from: Pid, peer: Atom): string {
   return from.node === peer ? `${from.id}.${from.serial}` : `${from.node.name}/${from.id}.${from.serial}.${from.creation}`;
 }
